@@ -1,0 +1,10 @@
+from . import (
+    product_template,
+    res_company,
+    res_config_settings,
+    stock_move,
+    stock_position,
+    stock_threshold_rule,
+    stock_threshold_status,
+    stock_warehouse,
+)

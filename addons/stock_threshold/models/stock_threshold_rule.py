@@ -1,0 +1,513 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+PRODUCT_SCOPE_RANK = {"product": 3, "category": 2, "all": 1}
+
+
+class StockThresholdRule(models.Model):
+    """Minimum, safety stock and maximum for a product scope in a location scope.
+
+    Precedence: the most specific product scope wins (product, then the
+    deepest category, then all products), then the most specific location
+    scope (the deepest location; a warehouse is its view location).
+    """
+
+    _name = "stock.threshold.rule"
+    _description = "Stock Threshold Rule"
+    _inherit = ["mail.thread"]
+    _check_company_auto = True
+    _order = "company_id, scope_location_id, product_scope, id"
+
+    name = fields.Char(help="Optional description of the rule.")
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    scope_type = fields.Selection(
+        [("warehouse", "Warehouse"), ("location", "Location")],
+        string="Location Scope",
+        required=True,
+        default="warehouse",
+        tracking=True,
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", check_company=True, index="btree_not_null", tracking=True
+    )
+    location_id = fields.Many2one(
+        "stock.location",
+        domain="[('usage', '=', 'internal')]",
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        help="The rule covers this internal location and its children.",
+    )
+    scope_location_id = fields.Many2one(
+        "stock.location",
+        compute="_compute_scope_location_id",
+        store=True,
+        index=True,
+        help="The warehouse's view location, or the chosen location.",
+    )
+    product_scope = fields.Selection(
+        [
+            ("product", "Product"),
+            ("category", "Product Category"),
+            ("all", "All Storable Products"),
+        ],
+        required=True,
+        default="product",
+        tracking=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        domain="[('is_storable', '=', True)]",
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+    )
+    categ_id = fields.Many2one(
+        "product.category",
+        string="Product Category",
+        index="btree_not_null",
+        tracking=True,
+    )
+    threshold_type = fields.Selection(
+        [("quantity", "Quantity"), ("days", "Days of Cover")],
+        string="Levels In",
+        required=True,
+        default="quantity",
+        tracking=True,
+        help="Quantity: levels in the product's unit of measure. Days of cover: "
+        "levels in days of average daily usage.",
+    )
+    min_value = fields.Float(
+        string="Minimum", digits="Product Unit of Measure", tracking=True
+    )
+    safety_value = fields.Float(
+        string="Safety Stock", digits="Product Unit of Measure", tracking=True
+    )
+    max_value = fields.Float(
+        string="Maximum",
+        digits="Product Unit of Measure",
+        tracking=True,
+        help="Above this level the product is overstocked; 0 means no maximum.",
+    )
+    lead_days = fields.Integer(
+        string="Lead Time (days)",
+        help="Incoming quantities within this many days count in the days of "
+        "cover; 0 uses the company's default.",
+    )
+    severity = fields.Selection(
+        [
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("critical", "Critical"),
+        ],
+        required=True,
+        default="medium",
+        tracking=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        domain="[('share', '=', False)]",
+        tracking=True,
+    )
+    status_ids = fields.One2many("stock.threshold.status", "rule_id", string="Statuses")
+    attention_count = fields.Integer(compute="_compute_attention_count")
+
+    _sql_constraints = [
+        ("min_positive", "CHECK(min_value >= 0)", "The minimum cannot be negative."),
+        (
+            "safety_positive",
+            "CHECK(safety_value >= 0)",
+            "The safety stock cannot be negative.",
+        ),
+        ("max_positive", "CHECK(max_value >= 0)", "The maximum cannot be negative."),
+        (
+            "lead_days_positive",
+            "CHECK(lead_days >= 0)",
+            "The lead time cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("scope_type", "warehouse_id.view_location_id", "location_id")
+    def _compute_scope_location_id(self):
+        for rule in self:
+            if rule.scope_type == "warehouse":
+                rule.scope_location_id = rule.warehouse_id.view_location_id
+            else:
+                rule.scope_location_id = rule.location_id
+
+    @api.depends("product_scope", "product_id", "categ_id", "scope_location_id")
+    def _compute_display_name(self):
+        for rule in self:
+            if rule.product_scope == "product":
+                target = rule.product_id.display_name
+            elif rule.product_scope == "category":
+                target = rule.categ_id.complete_name
+            else:
+                target = self.env._("All products")
+            where = rule.warehouse_id.name or rule.location_id.complete_name
+            rule.display_name = rule.name or f"{target or ''} @ {where or ''}"
+
+    @api.depends("status_ids.status")
+    def _compute_attention_count(self):
+        groups = self.env["stock.threshold.status"]._read_group(
+            [("rule_id", "in", self.ids), ("status", "not in", ("ok", "none"))],
+            ["rule_id"],
+            ["__count"],
+        )
+        counts = {rule.id: count for rule, count in groups}
+        for rule in self:
+            rule.attention_count = counts.get(rule.id, 0)
+
+    # ------------------------------------------------------------------
+    # Constraints and onchanges
+    # ------------------------------------------------------------------
+    @api.constrains("min_value", "safety_value", "max_value")
+    def _check_levels(self):
+        for rule in self:
+            if rule.max_value and rule.min_value > rule.max_value:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the minimum (%(min)s) is above the "
+                        "maximum (%(max)s).",
+                        rule=rule.display_name,
+                        min=rule.min_value,
+                        max=rule.max_value,
+                    )
+                )
+            if rule.safety_value > rule.min_value:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the safety stock (%(safety)s) is above the "
+                        "minimum (%(min)s).",
+                        rule=rule.display_name,
+                        safety=rule.safety_value,
+                        min=rule.min_value,
+                    )
+                )
+
+    @api.constrains("scope_type", "warehouse_id", "location_id", "company_id")
+    def _check_location_scope(self):
+        for rule in self:
+            if rule.scope_type == "warehouse" and not rule.warehouse_id:
+                raise ValidationError(self.env._("Choose the warehouse of the rule."))
+            if rule.scope_type == "location":
+                if not rule.location_id:
+                    raise ValidationError(
+                        self.env._("Choose the location of the rule.")
+                    )
+                if rule.location_id.usage != "internal":
+                    raise ValidationError(
+                        self.env._(
+                            "%(location)s is not an internal location: thresholds "
+                            "apply to internal locations only.",
+                            location=rule.location_id.complete_name,
+                        )
+                    )
+                if rule.location_id.company_id != rule.company_id:
+                    raise ValidationError(
+                        self.env._(
+                            "The location %(location)s belongs to another company.",
+                            location=rule.location_id.complete_name,
+                        )
+                    )
+
+    @api.constrains("product_scope", "product_id", "categ_id", "company_id")
+    def _check_product_scope(self):
+        for rule in self:
+            if rule.product_scope == "product" and not rule.product_id:
+                raise ValidationError(self.env._("Choose the product of the rule."))
+            if rule.product_scope == "category" and not rule.categ_id:
+                raise ValidationError(
+                    self.env._("Choose the product category of the rule.")
+                )
+            product_company = rule.product_id.company_id
+            if product_company and product_company != rule.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The product %(product)s belongs to another company.",
+                        product=rule.product_id.display_name,
+                    )
+                )
+
+    @api.constrains(
+        "active",
+        "company_id",
+        "scope_location_id",
+        "product_scope",
+        "product_id",
+        "categ_id",
+    )
+    def _check_unique_scope(self):
+        """Two active rules with the same product and location scope would tie
+        on precedence: refused, so that exactly one rule governs."""
+        active = self.filtered("active")
+        if not active:
+            return
+        groups = self.with_context(active_test=True)._read_group(
+            [("scope_location_id", "in", active.scope_location_id.ids)],
+            [
+                "company_id",
+                "scope_location_id",
+                "product_scope",
+                "product_id",
+                "categ_id",
+            ],
+            ["id:array_agg"],
+        )
+        for *_scope, ids in groups:
+            if len(ids) > 1 and set(ids) & set(active.ids):
+                rules = self.browse(ids)
+                raise ValidationError(
+                    self.env._(
+                        "These rules have the same product and location scope, so "
+                        "none would take precedence: %(rules)s.",
+                        rules=", ".join(rules.mapped("display_name")),
+                    )
+                )
+
+    @api.onchange("product_scope")
+    def _onchange_product_scope(self):
+        if self.product_scope != "product":
+            self.product_id = False
+        if self.product_scope != "category":
+            self.categ_id = False
+
+    @api.onchange("scope_type")
+    def _onchange_scope_type(self):
+        if self.scope_type == "warehouse":
+            self.location_id = False
+        else:
+            self.warehouse_id = False
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._refresh_statuses()
+        return rules
+
+    def write(self, vals):
+        scopes_before = self.scope_location_id
+        result = super().write(vals)
+        if set(vals) & set(self._get_status_fields()):
+            self._refresh_statuses(scopes_before)
+        return result
+
+    def unlink(self):
+        scopes = self.scope_location_id
+        result = super().unlink()
+        self.env["stock.threshold.status"]._evaluate(location_ids=scopes.ids)
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_view_statuses(self):
+        """Open the statuses governed by the rule."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock_threshold.stock_threshold_status_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        action["context"] = {"search_default_filter_attention": 1}
+        return action
+
+    @api.model
+    def explain_governing_rule(self, product_id, location_id):
+        """Say which rule governs a product in a location, and why.
+
+        Public (RPC): returns ``{"rule_id", "reason", "candidates"}`` where
+        candidates lists every rule that matches, best first.
+        """
+        product = self.env["product.product"].browse(product_id).exists()
+        location = self.env["stock.location"].browse(location_id).exists()
+        if not product or not location:
+            return {
+                "rule_id": False,
+                "reason": self.env._("Unknown product or location."),
+                "candidates": [],
+            }
+        candidates = self._get_candidate_rules(product, location)
+        if not candidates:
+            reason = self.env._(
+                "No active rule covers %(product)s in %(location)s.",
+                product=product.display_name,
+                location=location.complete_name,
+            )
+            return {"rule_id": False, "reason": reason, "candidates": []}
+        return {
+            "rule_id": candidates[0].id,
+            "reason": candidates[0]._get_precedence_reason(product, candidates[1:]),
+            "candidates": [
+                {
+                    "rule_id": rule.id,
+                    "name": rule.display_name,
+                    "product_scope": rule.product_scope,
+                    "scope_location_id": rule.scope_location_id.id,
+                }
+                for rule in candidates
+            ],
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _get_status_fields(self):
+        """Fields whose change re-evaluates the statuses of the rule."""
+        return [
+            "active",
+            "scope_type",
+            "warehouse_id",
+            "location_id",
+            "product_scope",
+            "product_id",
+            "categ_id",
+            "threshold_type",
+            "min_value",
+            "safety_value",
+            "max_value",
+            "lead_days",
+            "company_id",
+        ]
+
+    def _refresh_statuses(self, extra_scopes=None):
+        scopes = self.scope_location_id | (extra_scopes or self.env["stock.location"])
+        self.env["stock.threshold.status"]._evaluate(location_ids=scopes.ids)
+
+    def _get_level_values(self):
+        """The values the status classification needs (see tools.status)."""
+        self.ensure_one()
+        return {
+            "threshold_type": self.threshold_type,
+            "min_value": self.min_value,
+            "safety_value": self.safety_value,
+            "max_value": self.max_value,
+            "lead_days": self.lead_days,
+        }
+
+    def _get_candidate_rules(self, product, location):
+        """Rules matching a product and a location, best first."""
+        rules = self.search(
+            [
+                ("company_id", "=", location.company_id.id or self.env.company.id),
+                ("scope_location_id", "parent_of", location.id),
+                "|",
+                "|",
+                ("product_id", "=", product.id),
+                "&",
+                ("product_scope", "=", "category"),
+                ("categ_id", "parent_of", product.categ_id.id),
+                ("product_scope", "=", "all"),
+            ]
+        )
+        return rules.sorted(lambda rule: rule._get_precedence_key(), reverse=True)
+
+    def _get_precedence_key(self):
+        self.ensure_one()
+        return (
+            PRODUCT_SCOPE_RANK[self.product_scope],
+            len(self.categ_id.parent_path or ""),
+            len(self.scope_location_id.parent_path or ""),
+        )
+
+    def _get_precedence_reason(self, product, others):
+        self.ensure_one()
+        scope_label = dict(self._fields["product_scope"].selection)[self.product_scope]
+        reason = self.env._(
+            "%(rule)s governs %(product)s: its product scope is %(scope)s and it "
+            "covers %(location)s.",
+            rule=self.display_name,
+            product=product.display_name,
+            scope=scope_label.lower(),
+            location=self.scope_location_id.complete_name,
+        )
+        if others:
+            reason += " " + self.env._(
+                "It takes precedence over %(rules)s (a more specific product scope "
+                "wins, then a more specific location).",
+                rules=", ".join(others.mapped("display_name")),
+            )
+        return reason
+
+    @api.model
+    def _get_governing_rules(self, product_ids, location_ids, own_scope_only=False):
+        """Return ``{(product_id, location_id): rule_id}`` by precedence.
+
+        One query for any number of products and locations. ``product_ids``
+        None means every active storable product. With ``own_scope_only``,
+        only pairs whose governing rule is scoped on that very location are
+        kept: those are the pairs the status evaluation stores.
+        """
+        if not location_ids or product_ids == []:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            self._governing_rules_query(product_ids, location_ids, own_scope_only)
+        )
+        return {(p, loc): rule for p, loc, rule in self.env.cr.fetchall()}
+
+    def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
+        if product_ids is None:
+            product_filter = SQL("p.active AND t.active")
+        else:
+            product_filter = SQL("p.id = ANY(%s)", list(product_ids))
+        return SQL(
+            """
+WITH rule AS (
+    SELECT r.id, r.product_scope, r.product_id, r.categ_id, r.company_id,
+           r.scope_location_id, l.id AS location_id,
+           length(rl.parent_path) AS location_depth
+      FROM stock_threshold_rule r
+      JOIN stock_location rl ON rl.id = r.scope_location_id
+      JOIN stock_location l ON starts_with(l.parent_path, rl.parent_path)
+     WHERE r.active AND r.company_id = ANY(%(companies)s) AND l.id = ANY(%(locations)s)
+), product AS (
+    SELECT p.id, t.categ_id, t.company_id
+      FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id
+     WHERE t.is_storable AND %(product_filter)s
+), candidate AS (
+    SELECT p.id AS product_id, r.location_id, r.id AS rule_id, r.scope_location_id,
+           3 AS rank, 0 AS categ_depth, r.location_depth, p.company_id,
+           r.company_id AS rc
+      FROM rule r JOIN product p ON p.id = r.product_id
+     WHERE r.product_scope = 'product'
+    UNION ALL
+    SELECT p.id, r.location_id, r.id, r.scope_location_id,
+           2, length(rc.parent_path), r.location_depth, p.company_id, r.company_id
+      FROM rule r
+      JOIN product_category rc ON rc.id = r.categ_id
+      JOIN product_category pc ON starts_with(pc.parent_path, rc.parent_path)
+      JOIN product p ON p.categ_id = pc.id
+     WHERE r.product_scope = 'category'
+    UNION ALL
+    SELECT p.id, r.location_id, r.id, r.scope_location_id,
+           1, 0, r.location_depth, p.company_id, r.company_id
+      FROM rule r CROSS JOIN product p
+     WHERE r.product_scope = 'all'
+), winner AS (
+    SELECT DISTINCT ON (product_id, location_id)
+           product_id, location_id, rule_id, scope_location_id
+      FROM candidate
+     WHERE company_id IS NULL OR company_id = rc
+     ORDER BY product_id, location_id, rank DESC, categ_depth DESC,
+              location_depth DESC
+)
+SELECT product_id, location_id, rule_id FROM winner
+ WHERE NOT %(own_scope_only)s OR scope_location_id = location_id
+""",
+            companies=self.env.companies.ids,
+            locations=list(location_ids),
+            product_filter=product_filter,
+            own_scope_only=bool(own_scope_only),
+        )
