@@ -366,6 +366,10 @@ SELECT 'usage', product_id, scope_id, 0, used, 0, 0 FROM usage
         result = {"product_id": key[0], scope_key: scope_id}
         for name in FIGURES:
             result[name] = position[name]
-        for name in ("days_of_cover", "rule_id", "status"):
-            result[name] = position[name]
+        # Odoo's RPC null: XML-RPC cannot marshal None
+        result["days_of_cover"] = position["days_of_cover"]
+        if result["days_of_cover"] is None:
+            result["days_of_cover"] = False
+        result["rule_id"] = position["rule_id"]
+        result["status"] = position["status"]
         return result

@@ -46,6 +46,7 @@ class StockThresholdRule(models.Model):
         "stock.location",
         compute="_compute_scope_location_id",
         store=True,
+        precompute=True,
         index=True,
         help="The warehouse's view location, or the chosen location.",
     )
@@ -118,21 +119,6 @@ class StockThresholdRule(models.Model):
     status_ids = fields.One2many("stock.threshold.status", "rule_id", string="Statuses")
     attention_count = fields.Integer(compute="_compute_attention_count")
 
-    _sql_constraints = [
-        ("min_positive", "CHECK(min_value >= 0)", "The minimum cannot be negative."),
-        (
-            "safety_positive",
-            "CHECK(safety_value >= 0)",
-            "The safety stock cannot be negative.",
-        ),
-        ("max_positive", "CHECK(max_value >= 0)", "The maximum cannot be negative."),
-        (
-            "lead_days_positive",
-            "CHECK(lead_days >= 0)",
-            "The lead time cannot be negative.",
-        ),
-    ]
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -170,9 +156,19 @@ class StockThresholdRule(models.Model):
     # ------------------------------------------------------------------
     # Constraints and onchanges
     # ------------------------------------------------------------------
-    @api.constrains("min_value", "safety_value", "max_value")
+    @api.constrains("min_value", "safety_value", "max_value", "lead_days")
     def _check_levels(self):
         for rule in self:
+            if (
+                min(rule.min_value, rule.safety_value, rule.max_value, rule.lead_days)
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: levels and lead time cannot be negative.",
+                        rule=rule.display_name,
+                    )
+                )
             if rule.max_value and rule.min_value > rule.max_value:
                 raise ValidationError(
                     self.env._(

@@ -1,0 +1,189 @@
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged, users
+
+from .common import ThresholdCommon
+
+
+@tagged("post_install", "-at_install")
+class TestThresholdStatus(ThresholdCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rule = cls._create_rule(safety_value=5, min_value=10, max_value=100)
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Threshold Manager",
+                "login": "thr_manager",
+                "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_manager").id])],
+            }
+        )
+        cls.user = cls.env["res.users"].create(
+            {
+                "name": "Threshold User",
+                "login": "thr_user",
+                "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_user").id])],
+            }
+        )
+
+    def _status_of(self, product=None):
+        return self._status(product or self.product, self.wh_a.view_location_id)
+
+    def test_rule_creation_evaluates(self):
+        status = self._status_of()
+        self.assertEqual(status.status, "out_of_stock")
+        self.assertEqual(status.rule_id, self.rule)
+        self.assertEqual(status.warehouse_id, self.wh_a)
+        self.assertEqual(status.product_tmpl_id, self.product.product_tmpl_id)
+        self.assertEqual(
+            (status.min_qty, status.safety_qty, status.max_qty), (10, 5, 100)
+        )
+        self.assertTrue(status.to_reorder)
+        self.assertFalse(self._status_of(self.product_2))
+
+    def test_each_status_code(self):
+        Status = self.env["stock.threshold.status"]
+        for quantity, expected in (
+            (3, "below_safety"),
+            (7, "below_min"),
+            (50, "ok"),
+            (150, "overstock"),
+        ):
+            with self.subTest(quantity=quantity):
+                quants = self.env["stock.quant"].search(
+                    [("product_id", "=", self.product.id)]
+                )
+                quants.sudo().unlink()
+                self._add_stock(self.product, self.wh_a.lot_stock_id, quantity)
+                Status._evaluate()
+                self.assertEqual(self._status_of().status, expected)
+                self.assertEqual(self._status_of().on_hand, quantity)
+
+    def test_reserved_stock_is_out_of_stock(self):
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 4)
+        self._delivery(self.wh_a, [(self.product, 4, None)]).action_assign()
+        self.env["stock.threshold.status"]._evaluate()
+        self.assertEqual(self._status_of().status, "out_of_stock")
+        self.assertEqual(self._status_of().free, 0)
+
+    def test_incoming_counts_in_forecast(self):
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 8)
+        self._receipt(self.wh_a, [(self.product, 20, None)])
+        self.env["stock.threshold.status"]._evaluate()
+        status = self._status_of()
+        self.assertEqual(status.forecast, 28)
+        self.assertEqual(status.status, "ok")
+        self.assertFalse(status.to_reorder)
+
+    def test_days_of_cover_levels(self):
+        self.company.threshold_usage_days = 10
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 100)
+        self._validate(self._delivery(self.wh_a, [(self.product, 20, None)]))
+        self.rule.write(
+            {
+                "threshold_type": "days",
+                "safety_value": 10,
+                "min_value": 50,
+                "max_value": 0,
+            }
+        )
+        status = self._status_of()
+        self.assertAlmostEqual(status.daily_usage, 2.0)
+        self.assertAlmostEqual(status.min_qty, 100.0)  # 50 days x 2 per day
+        self.assertEqual(status.status, "below_min")  # 80 < 100
+        self.assertAlmostEqual(status.days_of_cover, 40.0)
+
+    def test_refreshed_in_transaction_when_moves_are_done(self):
+        self.assertEqual(self._status_of().status, "out_of_stock")
+        receipt = self._receipt(self.wh_a, [(self.product, 50, None)])
+        self._validate(receipt)
+        # No explicit evaluation: the done move refreshed the status.
+        self.assertEqual(self._status_of().status, "ok")
+        self.assertEqual(self._status_of().on_hand, 50)
+        delivery = self._delivery(self.wh_a, [(self.product, 44, None)])
+        self._validate(delivery)
+        self.assertEqual(self._status_of().status, "below_min")  # 6: 5 <= 6 < 10
+        delivery = self._delivery(self.wh_a, [(self.product, 2, None)])
+        self._validate(delivery)
+        self.assertEqual(self._status_of().status, "below_safety")  # 4 < 5
+
+    def test_only_touched_pairs_refreshed(self):
+        other = self._create_rule(warehouse_id=self.wh_b.id)
+        status_b = self._status(self.product, self.wh_b.view_location_id)
+        before = status_b.evaluated_at
+        self._validate(self._receipt(self.wh_a, [(self.product, 50, None)]))
+        self.assertEqual(status_b.evaluated_at, before)
+        self.assertEqual(status_b.rule_id, other)
+
+    def test_hook_can_be_disabled(self):
+        receipt = self._receipt(self.wh_a, [(self.product, 50, None)])
+        receipt = receipt.with_context(stock_threshold_skip_refresh=True)
+        self._validate(receipt)
+        self.assertEqual(self._status_of().status, "out_of_stock")
+
+    def test_rule_changes_and_deletion(self):
+        self.rule.write({"warehouse_id": self.wh_b.id})
+        self.assertFalse(self._status_of())
+        self.assertTrue(self._status(self.product, self.wh_b.view_location_id))
+        self.rule.unlink()
+        self.assertFalse(self._status(self.product, self.wh_b.view_location_id))
+
+    def test_more_specific_rule_takes_over(self):
+        category_rule = self._create_rule(
+            product_scope="category",
+            product_id=False,
+            categ_id=self.categ_parent.id,
+            min_value=1,
+            safety_value=0,
+        )
+        self.assertEqual(self._status_of().rule_id, self.rule)
+        self.assertEqual(self._status_of(self.product_2).rule_id, category_rule)
+        self.rule.active = False
+        self.assertEqual(self._status_of().rule_id, category_rule)
+
+    def test_cron_reports_progress(self):
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 50)
+        cron = self.env.ref("stock_threshold.ir_cron_stock_threshold_evaluate")
+        cron.method_direct_trigger()
+        self.assertEqual(self._status_of().status, "ok")
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
+        self.assertTrue(progress)
+        self.assertEqual(progress[-1].remaining, 0)
+
+    @users("thr_manager")
+    def test_manager_runs_evaluation(self):
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 50)
+        action = self.env["stock.threshold.status"].action_evaluate()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(self._status_of().status, "ok")
+
+    @users("thr_user")
+    def test_user_reads_but_does_not_evaluate(self):
+        self.assertEqual(self._status_of().status, "out_of_stock")
+        with self.assertRaises(AccessError):
+            self.env["stock.threshold.status"].action_evaluate()
+        with self.assertRaises(AccessError):
+            self.env["stock.threshold.rule"].create(
+                {"warehouse_id": self.wh_b.id, "product_id": self.product.id}
+            )
+
+    def test_reason_and_smart_buttons(self):
+        status = self._status_of()
+        self.assertIn(self.rule.display_name, status.rule_reason)
+        self.assertEqual(self.product.product_tmpl_id.threshold_attention_count, 1)
+        self.assertEqual(self.wh_a.threshold_attention_count, 1)
+        action = self.wh_a.action_view_threshold_statuses()
+        self.assertEqual(
+            self.env["stock.threshold.status"].search(action["domain"]), status
+        )
+
+    def test_rule_form_onchange(self):
+        with Form(self.env["stock.threshold.rule"]) as form:
+            form.product_scope = "category"
+            form.categ_id = self.categ_child
+            form.warehouse_id = self.wh_b
+            form.min_value = 3
+        rule = form.record
+        self.assertFalse(rule.product_id)
+        self.assertEqual(
+            self._status(self.product, self.wh_b.view_location_id).rule_id, rule
+        )
