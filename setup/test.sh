@@ -40,7 +40,8 @@ log "pytest-odoo over addons/*/tests and tests/"
 status=0
 "$PY" -m pytest -p no:cacheprovider \
     --odoo-config=.odoo-config --odoo-database="$DB" --odoo-http \
-    --odoo-log-level=warn --odoo-extra="logfile=$LOGS/pytest.log" \
+    --odoo-log-level=warn --odoo-extra=test-enable \
+    --odoo-extra="logfile=$LOGS/pytest.log" \
     "$@" addons/*/tests tests || status=$?
 
 "$PY" setup/check_log.py --addons "$ADDONS" "$LOGS/install.log" "$LOGS/pytest.log" || status=1

@@ -163,7 +163,7 @@ class StockThresholdStatus(models.Model):
         companies = self.env["res.company"].sudo().search([])
         done = 0
         for index, company in enumerate(companies):
-            done += self.with_company(company)._evaluate(company_ids=company.ids)
+            done += self._evaluate(company_ids=company.ids)
             if cron is not None:
                 cron._notify_progress(
                     done=index + 1, remaining=len(companies) - index - 1
@@ -192,8 +192,7 @@ class StockThresholdStatus(models.Model):
             by_company[company_id].append(location_id)
         count = 0
         for company_id, location_ids in by_company.items():
-            company = self.env["res.company"].browse(company_id)
-            count += self.with_company(company)._evaluate(
+            count += self._evaluate(
                 product_ids=moves.product_id.ids,
                 location_ids=location_ids,
                 company_ids=[company_id],
@@ -202,14 +201,24 @@ class StockThresholdStatus(models.Model):
 
     @api.model
     def _evaluate(self, product_ids=None, location_ids=None, company_ids=None):
-        """Evaluate the statuses of the governed pairs, set-based.
+        """Evaluate the statuses of the governed pairs, set-based, company by
+        company (each with its own usage window and lead time).
 
         ``product_ids`` / ``location_ids`` restrict the evaluation (None: all
         products, every rule scope). Returns the number of pairs written.
         """
-        self = self.sudo().with_context(
-            allowed_company_ids=company_ids or self.env.companies.ids
+        companies = self.env["res.company"].browse(
+            company_ids or self.env.companies.ids
         )
+        return sum(
+            self.sudo()
+            .with_context(allowed_company_ids=company.ids)
+            ._evaluate_company(product_ids, location_ids)
+            for company in companies
+        )
+
+    def _evaluate_company(self, product_ids, location_ids):
+        """Evaluation for the one company of the environment."""
         scopes = self._get_rule_scopes(location_ids)
         governing = self.env["stock.threshold.rule"]._get_governing_rules(
             product_ids, scopes, own_scope_only=True
