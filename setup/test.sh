@@ -40,7 +40,7 @@ log "pytest-odoo over addons/*/tests and tests/"
 status=0
 "$PY" -m pytest -p no:cacheprovider \
     --odoo-config=.odoo-config --odoo-database="$DB" --odoo-http \
-    --odoo-log-level=warn --odoo-extra=test-enable \
+    --odoo-log-level=warn \
     --odoo-extra="logfile=$LOGS/pytest.log" \
     "$@" addons/*/tests tests || status=$?
 
