@@ -1,0 +1,228 @@
+"""Benchmark: threshold evaluation against Odoo's native reordering rules.
+
+Run on demand from the repository root, on a database where stock_threshold is
+installed (setup/test.sh leaves one: ims_test):
+
+    .venv/bin/python tests/bench/bench_stock_threshold.py --db ims_test \
+        --products 2000 --warehouses 10
+
+It generates N products x M warehouses with stock, open moves and a month of
+done deliveries, then times in the same transaction:
+  * one full set-based evaluation of the statuses (``_evaluate``);
+  * Odoo's native ``stock.warehouse.orderpoint`` computation of the same
+    min/max decisions (``qty_forecast`` and ``qty_to_order`` of equivalent
+    orderpoints);
+  * the incremental hook: a 1,000-line picking validated with and without it.
+It prints times, the ratio, query counts and whether the decisions agree, then
+rolls everything back.
+"""
+
+import argparse
+import random
+import time
+from contextlib import contextmanager
+
+import odoo
+from odoo import Command, fields
+from odoo.tools import SQL
+
+
+@contextmanager
+def measure(cr, label, results):
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    yield
+    results[label] = (time.perf_counter() - start, cr.sql_log_count - queries)
+    seconds, count = results[label]
+    print(f"{label:<42} {seconds:9.3f} s {count:8d} queries")
+
+
+def build(env, n_products, n_warehouses, rng):
+    warehouses = env["stock.warehouse"].create(
+        [{"name": f"Bench WH {i}", "code": f"BW{i}"} for i in range(n_warehouses)]
+    )
+    products = env["product.product"].create(
+        [{"name": f"Bench {i}", "is_storable": True} for i in range(n_products)]
+    )
+    now = fields.Datetime.now()
+    quant_rows = [
+        (p.id, wh.lot_stock_id.id, env.company.id, rng.randint(0, 120), now)
+        for p in products
+        for wh in warehouses
+        if rng.random() < 0.8
+    ]
+    env.cr.execute(
+        SQL(
+            """INSERT INTO stock_quant
+                   (product_id, location_id, company_id, quantity, reserved_quantity,
+                    in_date, create_date, write_date)
+               SELECT v.p, v.l, v.c, v.q, 0, v.d, v.d, v.d
+                 FROM unnest(%s::int[], %s::int[], %s::int[], %s::float8[],
+                             %s::timestamp[]) AS v(p, l, c, q, d)""",
+            *map(list, zip(*quant_rows, strict=True)),
+        )
+    )
+    customer = env.ref("stock.stock_location_customers")
+    supplier = env.ref("stock.stock_location_suppliers")
+    moves = []
+    for p in products:
+        for wh in warehouses:
+            draw = rng.random()
+            if draw < 0.1:
+                moves.append((p, supplier, wh.lot_stock_id, "confirmed"))
+            elif draw < 0.2:
+                moves.append((p, wh.lot_stock_id, customer, "confirmed"))
+            elif draw < 0.5:
+                moves.append((p, wh.lot_stock_id, customer, "done"))
+    env["stock.move"].create(
+        [
+            {
+                "name": "bench",
+                "product_id": p.id,
+                "product_uom": p.uom_id.id,
+                "product_uom_qty": rng.randint(1, 30),
+                "quantity": 0,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
+                "state": state,
+                "date": now,
+            }
+            for p, src, dest, state in moves
+        ]
+    )
+    env.cr.execute(
+        "UPDATE stock_move SET quantity = product_uom_qty WHERE name = 'bench' "
+        "AND state = 'done'"
+    )
+    env.invalidate_all()
+    return warehouses, products
+
+
+def create_rules(env, warehouses, products):
+    env["stock.threshold.rule"].with_context(tracking_disable=True).create(
+        [
+            {
+                "warehouse_id": wh.id,
+                "product_scope": "all",
+                "safety_value": 5,
+                "min_value": 20,
+                "max_value": 100,
+            }
+            for wh in warehouses
+        ]
+    )
+    return env["stock.warehouse.orderpoint"].create(
+        [
+            {
+                "product_id": p.id,
+                "warehouse_id": wh.id,
+                "location_id": wh.lot_stock_id.id,
+                "product_min_qty": 20,
+                "product_max_qty": 100,
+                "trigger": "manual",
+            }
+            for wh in warehouses
+            for p in products
+        ]
+    )
+
+
+def compare_decisions(env, orderpoints):
+    Status = env["stock.threshold.status"]
+    ours = {
+        (s.product_id.id, s.warehouse_id.id): s.to_reorder
+        for s in Status.search([("warehouse_id", "in", orderpoints.warehouse_id.ids)])
+    }
+    theirs = {
+        (op.product_id.id, op.warehouse_id.id): op.qty_to_order > 0
+        for op in orderpoints
+    }
+    differ = sum(1 for key, value in theirs.items() if ours.get(key) != value)
+    return len(theirs), differ
+
+
+def bench_hook(env, warehouse, products, results):
+    for label, context in (
+        ("picking without hook", True),
+        ("picking with hook", False),
+    ):
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.in_type_id.id,
+                "location_id": env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": warehouse.lot_stock_id.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "bench",
+                            "product_id": p.id,
+                            "product_uom": p.uom_id.id,
+                            "product_uom_qty": 1,
+                            "location_id": env.ref("stock.stock_location_suppliers").id,
+                            "location_dest_id": warehouse.lot_stock_id.id,
+                        }
+                    )
+                    for p in products[:1000]
+                ],
+            }
+        )
+        picking.action_confirm()
+        for move in picking.move_ids:
+            move.quantity = 1
+        picking.move_ids.picked = True
+        env.flush_all()
+        with measure(env.cr, label, results):
+            picking.with_context(stock_threshold_skip_refresh=context)._action_done()
+            env.flush_all()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="ims_test")
+    parser.add_argument("--config", default=".odoo-config")
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--warehouses", type=int, default=10)
+    parser.add_argument("--skip-native", action="store_true")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(
+        ["-c", args.config, "-d", args.db, "--log-level=warn"]
+    )
+    registry = odoo.modules.registry.Registry(args.db)
+    rng = random.Random(42)
+    results = {}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        pairs = args.products * args.warehouses
+        print(
+            f"{args.products} products x {args.warehouses} warehouses = {pairs} pairs"
+        )
+        with measure(cr, "generate data", results):
+            warehouses, products = build(env, args.products, args.warehouses, rng)
+        with measure(cr, "create rules and orderpoints", results):
+            orderpoints = create_rules(env, warehouses, products)
+            env.flush_all()
+        env.invalidate_all()
+        with measure(cr, "stock_threshold full evaluation", results):
+            env["stock.threshold.status"]._evaluate()
+        if not args.skip_native:
+            env.invalidate_all()
+            with measure(cr, "native orderpoints qty_forecast/qty_to_order", results):
+                orderpoints.read(["qty_forecast", "qty_to_order"])
+            total, differ = compare_decisions(env, orderpoints)
+            ratio = results["native orderpoints qty_forecast/qty_to_order"][0] / max(
+                results["stock_threshold full evaluation"][0], 1e-9
+            )
+            print(
+                f"speed-up vs native: {ratio:.1f}x; "
+                f"decisions differ on {differ}/{total}"
+            )
+        bench_hook(env, warehouses[0], products, results)
+        extra = (
+            results["picking with hook"][0] - results["picking without hook"][0]
+        ) / 1000
+        print(f"incremental hook: {extra * 1000:.3f} ms added per done move")
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
