@@ -8,21 +8,13 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.status import STATUS_SELECTION
+from .stock_position import FIGURES
 
 _logger = logging.getLogger(__name__)
 
 STATUS_PRIORITY = {code: index for index, (code, _label) in enumerate(STATUS_SELECTION)}
-STORED_FIGURES = (
-    "on_hand",
-    "reserved",
-    "free",
-    "incoming",
-    "in_transit",
-    "on_order",
-    "outgoing",
-    "forecast",
-    "daily_usage",
-)
+# Draft RFQ quantities are read live through the position hook, not stored.
+STORED_FIGURES = tuple(name for name in FIGURES if name != "draft_ordered")
 
 
 class StockThresholdStatus(models.Model):
