@@ -50,10 +50,14 @@ class StockPosition(models.AbstractModel):
         self._check_position_access()
         scopes = self._get_scopes(warehouse_ids, location_ids)
         location_ids = [location.id for _key, _id, location in scopes]
-        if product_ids:
-            product_ids = self.env["product.product"].browse(product_ids).exists().ids
-        positions = self._read_positions(location_ids, product_ids or None)
-        if not product_ids:
+        # Unknown ids give no rows, not every product.
+        product_ids = (
+            self.env["product.product"].browse(product_ids).exists().ids
+            if product_ids
+            else None
+        )
+        positions = self._read_positions(location_ids, product_ids)
+        if product_ids is None:
             self._add_status_pairs(positions, location_ids)
         self._add_rules_and_status(positions)
         by_location = defaultdict(list)

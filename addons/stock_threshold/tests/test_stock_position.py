@@ -200,6 +200,12 @@ class TestStockPosition(ThresholdCommon):
         )
         self.assertEqual(odoo_qty, 500)
 
+    def test_unknown_products_give_no_rows(self):
+        self._create_rule(product_scope="all", product_id=False)
+        self.assertEqual(
+            self._positions(product_ids=[-1], warehouse_ids=self.wh_a.ids), []
+        )
+
     def test_non_internal_location_refused(self):
         with self.assertRaises(UserError):
             self._positions(location_ids=self.customer_loc.ids)
