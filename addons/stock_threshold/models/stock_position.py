@@ -3,9 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_round
-
-from ..tools.status import classify, days_of_cover, levels_for
+from odoo.tools import SQL
 
 OPEN_MOVE_STATES = ("waiting", "confirmed", "assigned", "partially_available")
 FIGURES = (
@@ -25,11 +23,12 @@ FIGURES = (
 class StockPosition(models.AbstractModel):
     """Live stock positions of products per warehouse or location subtree.
 
-    Every figure is computed by one set-based query for a whole set of
-    products and scopes, with the same semantics as Odoo's own quantity
-    fields (``qty_available``, ``free_qty``, ``incoming_qty``,
-    ``outgoing_qty``, ``virtual_available``) read with a ``location`` or
-    ``warehouse_id`` context.
+    Every figure, the governing rule and the status are computed by one
+    set-based query for a whole set of products and scopes, with the same
+    semantics as Odoo's own quantity fields (``qty_available``, ``free_qty``,
+    ``incoming_qty``, ``outgoing_qty``, ``virtual_available``) read with a
+    ``location`` or ``warehouse_id`` context. The live API and the stored
+    statuses share that query, hence one definition of every status.
     """
 
     _name = "stock.position"
@@ -49,24 +48,22 @@ class StockPosition(models.AbstractModel):
         """
         self._check_position_access()
         scopes = self._get_scopes(warehouse_ids, location_ids)
-        location_ids = [location.id for _key, _id, location in scopes]
-        # Unknown ids give no rows, not every product.
-        product_ids = (
-            self.env["product.product"].browse(product_ids).exists().ids
-            if product_ids
-            else None
-        )
-        positions = self._read_positions(location_ids, product_ids)
-        if product_ids is None:
-            self._add_status_pairs(positions, location_ids)
-        self._add_rules_and_status(positions)
+        scope_location_ids = [location.id for _key, _id, location in scopes]
+        if product_ids:
+            # Unknown ids give no rows, not every product.
+            product_ids = self.env["product.product"].browse(product_ids).exists().ids
+            if not product_ids:
+                return []
+        rows = self._read_positions(scope_location_ids, product_ids or None)
+        drafts = self._get_draft_quantities([row["key"] for row in rows])
         by_location = defaultdict(list)
-        for key in sorted(positions):
-            by_location[key[1]].append(key)
+        for row in rows:
+            row["draft_ordered"] = drafts.get(row["key"], 0.0)
+            by_location[row["key"][1]].append(row)
         return [
-            self._format_position(key, positions[key], scope_key, scope_id)
+            self._format_position(row, scope_key, scope_id)
             for scope_key, scope_id, location in scopes
-            for key in by_location[location.id]
+            for row in sorted(by_location[location.id], key=lambda r: r["key"])
         ]
 
     # ------------------------------------------------------------------
@@ -114,114 +111,144 @@ class StockPosition(models.AbstractModel):
         """
         return {}
 
+    def _get_usage_days(self):
+        """Length of the window over which the average daily usage is taken."""
+        return max(self.env.company.threshold_usage_days, 1)
+
+    def _get_default_lead_days(self):
+        """Lead time of the rules that set none (days of cover count what
+        arrives within it)."""
+        return self.env.company.threshold_lead_days
+
     # ------------------------------------------------------------------
     # Computation
     # ------------------------------------------------------------------
-    def _read_positions(self, location_ids, product_ids=None, extra_keys=(), now=None):
-        """Return ``{(product_id, location_id): figures}`` for the scopes.
+    def _read_positions(self, location_ids, product_ids=None):
+        """Return the evaluated positions as dicts with a ``key``
+        ``(product_id, scope_location_id)``.
 
         With ``product_ids``, every requested product gets a row in every
-        scope (zeros included); without, only products with activity, plus
-        the ``(product_id, location_id)`` pairs of ``extra_keys``.
+        scope (zeros included); without, the products with activity or a
+        stored status in the scopes.
+        """
+        if not location_ids:
+            return []
+        self.env.flush_all()
+        pairs = "products" if product_ids else "activity"
+        self.env.cr.execute(self._positions_query(location_ids, product_ids, pairs))
+        rows = self.env.cr.dictfetchall()
+        for row in rows:
+            row["key"] = (row.pop("product_id"), row.pop("scope_id"))
+        return rows
+
+    def _positions_query(self, location_ids, product_ids, pairs, now=None):
+        """The evaluated positions of pairs of products and scope locations.
+
+        ``pairs`` says which pairs: ``products`` (each of ``product_ids`` in
+        each scope), ``activity`` (products with stock, moves, usage or a
+        stored status) or ``governed`` (the pairs whose governing rule is
+        scoped on that very location: those the statuses store). Columns:
+        ``product_id``, ``scope_id``, ``rule_id``, the figures but
+        ``draft_ordered``, ``days_of_cover``, ``min_qty``, ``safety_qty``,
+        ``max_qty`` and ``status``.
         """
         now = now or fields.Datetime.now()
-        positions = {key: self._empty_position() for key in extra_keys}
-        if product_ids is not None:
-            for product_id in product_ids:
-                for location_id in location_ids:
-                    positions[product_id, location_id] = self._empty_position()
-        if not location_ids or product_ids == []:
-            return positions
-        self.env.flush_all()
-        query = self._positions_query(location_ids, product_ids, now)
-        self.env.cr.execute(query)
-        for (
-            kind,
-            product_id,
-            location_id,
-            day,
-            qty1,
-            qty2,
-            qty3,
-        ) in self.env.cr.fetchall():
-            position = positions.setdefault(
-                (product_id, location_id), self._empty_position()
-            )
-            self._add_row(position, kind, day, qty1, qty2, qty3)
-        self._finalize_positions(positions)
-        return positions
-
-    def _empty_position(self):
-        position = dict.fromkeys(FIGURES, 0.0)
-        position["incoming_by_day"] = defaultdict(float)
-        return position
-
-    def _add_row(self, position, kind, day, qty1, qty2, qty3):
-        """Fold one row of the positions query into a position."""
-        if kind == "quant":
-            position["on_hand"] += qty1
-            position["reserved"] += qty2
-        elif kind == "in":
-            position["incoming"] += qty1
-            position["on_order"] += qty2
-            position["in_transit"] += qty3
-            position["incoming_by_day"][day] += qty1
-        elif kind == "out":
-            position["outgoing"] += qty1
-        elif kind == "usage":
-            position["daily_usage"] += qty1
-
-    def _finalize_positions(self, positions):
-        """Round like Odoo (product unit rounding) and derive free, forecast
-        and daily usage."""
-        product_ids = list({key[0] for key in positions})
-        roundings = self._get_uom_roundings(product_ids)
-        usage_days = self._get_usage_days()
-        drafts = self._get_draft_quantities(list(positions))
-        for key, position in positions.items():
-            rounding = roundings.get(key[0], 0.01)
-            for name in ("on_hand", "reserved", "incoming", "in_transit", "on_order"):
-                position[name] = float_round(
-                    position[name], precision_rounding=rounding
-                )
-            position["outgoing"] = float_round(
-                position["outgoing"], precision_rounding=rounding
-            )
-            position["draft_ordered"] = drafts.get(key, 0.0)
-            position["free"] = float_round(
-                position["on_hand"] - position["reserved"], precision_rounding=rounding
-            )
-            position["forecast"] = float_round(
-                position["on_hand"] + position["incoming"] - position["outgoing"],
-                precision_rounding=rounding,
-            )
-            position["daily_usage"] = position["daily_usage"] / usage_days
-
-    def _get_uom_roundings(self, product_ids):
-        if not product_ids:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                """SELECT p.id, u.rounding FROM product_product p
-                   JOIN product_template t ON t.id = p.product_tmpl_id
-                   JOIN uom_uom u ON u.id = t.uom_id WHERE p.id = ANY(%s)""",
-                product_ids,
-            )
+        activity_products = product_ids if pairs != "activity" else None
+        rules = self.env["stock.threshold.rule"]._governing_rules_query(
+            self._governing_products(pairs, product_ids),
+            location_ids,
+            own_scope_only=pairs == "governed",
         )
-        return dict(self.env.cr.fetchall())
+        return SQL(
+            """
+WITH %(activity)s,
+governing AS (%(rules)s),
+fact AS (%(facts)s),
+%(evaluation)s""",
+            activity=self._activity_ctes(location_ids, activity_products, now),
+            rules=rules,
+            facts=self._facts_query(pairs, product_ids),
+            evaluation=self._evaluation_query(),
+        )
 
-    def _get_usage_days(self):
-        return max(self.env.company.threshold_usage_days, 1)
+    def _governing_products(self, pairs, product_ids):
+        """Products whose governing rule is needed for the pairs."""
+        if pairs == "activity":
+            return SQL(
+                "SELECT product_id FROM quant UNION SELECT product_id FROM move_in "
+                "UNION SELECT product_id FROM move_out "
+                "UNION SELECT product_id FROM usage "
+                "UNION SELECT product_id FROM stored_status"
+            )
+        return product_ids
 
-    def _positions_query(self, location_ids, product_ids, now):
-        """One query for quants, open moves in and out, and usage.
+    def _facts_query(self, pairs, product_ids):
+        """Every row that makes or feeds a pair, in one shape: ``(product_id,
+        scope_id, is_pair, rule_id, day, on_hand, reserved, incoming,
+        on_order, in_transit, outgoing, used)``.
 
-        Rows: ``(kind, product_id, scope_id, day, qty1, qty2, qty3)`` where
-        kind is quant (on hand, reserved), in (incoming, on order, in
-        transit; ``day`` = days from now to the scheduled date), out
-        (outgoing) or usage (quantity that left the scope in the window).
+        The evaluation groups them per pair instead of joining the CTEs, so
+        that no plan can loop over one CTE for each row of another.
         """
-        company_ids = self.env.companies.ids
+        rule_is_pair = pairs == "governed"
+        data_is_pair = pairs == "activity"
+        facts = [
+            SQL(
+                """SELECT product_id, location_id AS scope_id, %s AS is_pair, rule_id,
+                          NULL::int AS day, 0::float8 AS on_hand,
+                          0::float8 AS reserved, 0::float8 AS incoming,
+                          0::float8 AS on_order, 0::float8 AS in_transit,
+                          0::float8 AS outgoing, 0::float8 AS used
+                     FROM governing""",
+                rule_is_pair,
+            ),
+            SQL(
+                """SELECT product_id, scope_id, %s, NULL::int, NULL::int, on_hand,
+                          reserved, 0, 0, 0, 0, 0 FROM quant""",
+                data_is_pair,
+            ),
+            SQL(
+                """SELECT product_id, scope_id, %s, NULL, day, 0, 0,
+                          incoming, on_order, in_transit, 0, 0 FROM move_in""",
+                data_is_pair,
+            ),
+            SQL(
+                """SELECT product_id, scope_id, %s, NULL, NULL, 0, 0,
+                          0, 0, 0, outgoing, 0 FROM move_out""",
+                data_is_pair,
+            ),
+            SQL(
+                """SELECT product_id, scope_id, %s, NULL, NULL, 0, 0,
+                          0, 0, 0, 0, used FROM usage""",
+                data_is_pair,
+            ),
+        ]
+        if pairs == "activity":
+            facts.append(
+                SQL(
+                    """SELECT product_id, scope_id, TRUE, NULL, NULL, 0, 0,
+                              0, 0, 0, 0, 0 FROM stored_status"""
+                )
+            )
+        elif pairs == "products":
+            facts.append(
+                SQL(
+                    """SELECT p.id, s.scope_id, TRUE, NULL, NULL, 0, 0,
+                              0, 0, 0, 0, 0
+                         FROM unnest(%s::int[]) AS p(id) CROSS JOIN scope s""",
+                    list(product_ids),
+                )
+            )
+        return SQL("\nUNION ALL\n").join(facts)
+
+    def _activity_ctes(self, location_ids, product_ids, now):
+        """CTEs of what happens in the scopes: quants (on hand, reserved),
+        open moves in (per day from now) and out, usage over the window,
+        and the stored statuses.
+
+        ``scope_id`` is the scope location; moves inside one scope count for
+        neither side. Quantities of moves are in the product's unit.
+        """
         since = now - timedelta(days=self._get_usage_days())
 
         def product_filter(alias):
@@ -240,22 +267,22 @@ class StockPosition(models.AbstractModel):
         )
         return SQL(
             """
-WITH scope AS (
+scope AS (
     SELECT id AS scope_id, parent_path FROM stock_location WHERE id = ANY(%(locations)s)
 ), loc_scope AS (
     SELECT l.id AS location_id, s.scope_id
       FROM stock_location l JOIN scope s ON starts_with(l.parent_path, s.parent_path)
 ), quant AS (
-    SELECT q.product_id, ls.scope_id, SUM(q.quantity) AS on_hand,
-           SUM(q.reserved_quantity) AS reserved
+    SELECT q.product_id, ls.scope_id, SUM(q.quantity)::float8 AS on_hand,
+           SUM(q.reserved_quantity)::float8 AS reserved
       FROM stock_quant q JOIN loc_scope ls ON ls.location_id = q.location_id
      WHERE q.company_id = ANY(%(companies)s) %(quant_filter)s
      GROUP BY q.product_id, ls.scope_id
 ), open_move AS (
     SELECT m.product_id, m.state, m.location_id AS src_id,
            COALESCE(m.location_final_id, m.location_dest_id) AS dest_id,
-           src.usage AS src_usage, m.product_qty, m.date,
-           m.quantity / mu.factor * pu.factor AS reserved_qty
+           src.usage AS src_usage, m.product_qty::float8 AS product_qty, m.date,
+           (m.quantity / mu.factor * pu.factor)::float8 AS reserved_qty
       FROM stock_move m
       JOIN stock_location src ON src.id = m.location_id
       %(uom_joins)s
@@ -284,7 +311,8 @@ WITH scope AS (
                         WHERE d.location_id = m.dest_id AND d.scope_id = s.scope_id)
      GROUP BY m.product_id, s.scope_id
 ), usage AS (
-    SELECT m.product_id, s.scope_id, SUM(m.quantity / mu.factor * pu.factor) AS used
+    SELECT m.product_id, s.scope_id,
+           SUM(m.quantity / mu.factor * pu.factor)::float8 AS used
       FROM stock_move m
       JOIN loc_scope s ON s.location_id = m.location_id
       JOIN stock_location dl ON dl.id = m.location_dest_id
@@ -296,84 +324,119 @@ WITH scope AS (
                         WHERE d.location_id = m.location_dest_id
                           AND d.scope_id = s.scope_id)
      GROUP BY m.product_id, s.scope_id
-)
-SELECT 'quant', product_id, scope_id, 0, on_hand, reserved, 0 FROM quant
-UNION ALL
-SELECT 'in', product_id, scope_id, day, incoming, on_order, in_transit FROM move_in
-UNION ALL
-SELECT 'out', product_id, scope_id, 0, outgoing, 0, 0 FROM move_out
-UNION ALL
-SELECT 'usage', product_id, scope_id, 0, used, 0, 0 FROM usage
-""",
+), stored_status AS (
+    SELECT product_id, location_id AS scope_id FROM stock_threshold_status
+     WHERE location_id = ANY(%(locations)s) AND company_id = ANY(%(companies)s)
+           %(status_filter)s
+)""",
             locations=location_ids,
-            companies=company_ids,
+            companies=self.env.companies.ids,
             quant_filter=product_filter("q"),
             move_filter=product_filter("m"),
+            status_filter=product_filter("stock_threshold_status"),
             uom_joins=uom_joins,
             open_states=OPEN_MOVE_STATES,
             now=now,
             since=since,
         )
 
-    # ------------------------------------------------------------------
-    # Rules and live status
-    # ------------------------------------------------------------------
-    def _add_status_pairs(self, positions, location_ids):
-        """Add the governed pairs of the scopes that have no activity (an
-        out-of-stock product is exactly the one without stock or moves)."""
-        statuses = self.env["stock.threshold.status"].search_fetch(
-            [("location_id", "in", location_ids)], ["product_id", "location_id"]
-        )
-        missing = {(st.product_id.id, st.location_id.id) for st in statuses} - set(
-            positions
-        )
-        if missing:
-            extra = self._read_positions(location_ids, [], extra_keys=missing)
-            self._finalize_positions(extra)
-            positions.update(extra)
+    def _evaluation_query(self):
+        """Figures, levels and status of each ``pair`` (the status codes are
+        defined here and only here, see ``tools.status``).
 
-    def _add_rules_and_status(self, positions):
-        """Set ``rule_id``, ``days_of_cover`` and the live ``status`` of each
-        position from its governing rule."""
-        Rule = self.env["stock.threshold.rule"]
-        governing = Rule._get_governing_rules(
-            list({key[0] for key in positions}), list({key[1] for key in positions})
-        )
-        rules = Rule.browse({rule_id for rule_id in governing.values()})
-        rule_values = {rule.id: rule._get_level_values() for rule in rules}
-        default_lead = self.env.company.threshold_lead_days
-        for key, position in positions.items():
-            rule_id = governing.get(key)
-            values = rule_values.get(rule_id)
-            lead_days = (values and values["lead_days"]) or default_lead
-            self._set_cover(position, lead_days)
-            position["rule_id"] = rule_id or False
-            if not values:
-                position["status"] = "none"
-                continue
-            levels = levels_for(values, position["daily_usage"])
-            position["status"] = classify(
-                position["free"], position["forecast"], levels
+        Figures are rounded to the product's unit like Odoo's (half up);
+        levels in days of cover become quantities through the daily usage.
+        Out of stock looks at the free quantity, the other levels at the
+        forecast, as Odoo's reordering rules do, so that a product already on
+        order is not reported again.
+        """
+
+        def rnd(expression, alias="u"):
+            # odoo.tools.float_round, HALF-UP: nudge by one ulp, round half
+            # away from zero, in float8 like Odoo's Python floats.
+            normalized = SQL("(%s) / %s", expression, SQL.identifier(alias, "rounding"))
+            return SQL(
+                "SIGN(%s) * FLOOR(ABS(%s) * %s + 0.5) * %s",
+                normalized,
+                normalized,
+                1 + 2**-52,
+                SQL.identifier(alias, "rounding"),
             )
-            position["levels"] = levels
 
-    def _set_cover(self, position, lead_days):
-        incoming = sum(
-            qty for day, qty in position["incoming_by_day"].items() if day <= lead_days
-        )
-        position["days_of_cover"] = days_of_cover(
-            position["free"], incoming, position["daily_usage"]
+        return SQL(
+            """
+summed AS (
+    SELECT product_id, scope_id, MAX(rule_id) AS rule_id,
+           SUM(on_hand) AS on_hand, SUM(reserved) AS reserved,
+           SUM(incoming) AS incoming, SUM(on_order) AS on_order,
+           SUM(in_transit) AS in_transit, SUM(outgoing) AS outgoing,
+           SUM(used) AS used,
+           array_agg(day) FILTER (WHERE day IS NOT NULL) AS incoming_days,
+           array_agg(incoming) FILTER (WHERE day IS NOT NULL) AS incoming_qties
+      FROM fact
+     GROUP BY product_id, scope_id
+    HAVING bool_or(is_pair)
+), rounded AS MATERIALIZED (
+    SELECT s.product_id, s.scope_id, s.rule_id, u.rounding, r.threshold_type,
+           r.min_value, r.safety_value, r.max_value,
+           %(on_hand)s AS on_hand, %(reserved)s AS reserved,
+           %(incoming)s AS incoming, %(in_transit)s AS in_transit,
+           %(on_order)s AS on_order, %(outgoing)s AS outgoing,
+           CASE WHEN s.incoming_days IS NULL THEN 0
+                ELSE (SELECT COALESCE(SUM(x.qty), 0)
+                        FROM unnest(s.incoming_days, s.incoming_qties) AS x(day, qty)
+                       WHERE x.day <= COALESCE(NULLIF(r.lead_days, 0), %(lead_days)s))
+           END AS incoming_lead,
+           s.used / %(usage_days)s AS daily_usage
+      FROM summed s
+      JOIN product_product p ON p.id = s.product_id
+      JOIN product_template t ON t.id = p.product_tmpl_id
+      JOIN uom_uom u ON u.id = t.uom_id
+      LEFT JOIN stock_threshold_rule r ON r.id = s.rule_id
+), derived AS MATERIALIZED (
+    SELECT f.*, %(free)s AS free, %(forecast)s AS forecast,
+           CASE WHEN f.threshold_type = 'days' THEN f.daily_usage ELSE 1 END
+               AS factor
+      FROM rounded f
+), level AS (
+    SELECT d.*, COALESCE(d.min_value, 0) * d.factor AS min_qty,
+           COALESCE(d.safety_value, 0) * d.factor AS safety_qty,
+           COALESCE(d.max_value, 0) * d.factor AS max_qty
+      FROM derived d
+)
+SELECT product_id, scope_id, rule_id, on_hand, reserved, free, incoming,
+       in_transit, on_order, outgoing, forecast, daily_usage,
+       CASE WHEN daily_usage > 0 THEN (free + incoming_lead) / daily_usage END
+           AS days_of_cover,
+       min_qty, safety_qty, max_qty,
+       CASE WHEN rule_id IS NULL THEN 'none'
+            WHEN free <= 0 THEN 'out_of_stock'
+            WHEN forecast < safety_qty THEN 'below_safety'
+            WHEN forecast < min_qty THEN 'below_min'
+            WHEN max_qty > 0 AND forecast > max_qty THEN 'overstock'
+            ELSE 'ok' END AS status
+  FROM level""",
+            lead_days=self._get_default_lead_days(),
+            usage_days=float(self._get_usage_days()),
+            on_hand=rnd(SQL("s.on_hand")),
+            reserved=rnd(SQL("s.reserved")),
+            incoming=rnd(SQL("s.incoming")),
+            in_transit=rnd(SQL("s.in_transit")),
+            on_order=rnd(SQL("s.on_order")),
+            outgoing=rnd(SQL("s.outgoing")),
+            free=rnd(SQL("f.on_hand - f.reserved"), "f"),
+            forecast=rnd(SQL("f.on_hand + f.incoming - f.outgoing"), "f"),
         )
 
-    def _format_position(self, key, position, scope_key, scope_id):
+    def _format_position(self, row, scope_key, scope_id):
         """The public shape of a position (JSON-serialisable)."""
-        result = {"product_id": key[0], scope_key: scope_id}
+        result = {"product_id": row["key"][0], scope_key: scope_id}
         for name in FIGURES:
-            result[name] = position[name]
+            result[name] = row[name]
         # Odoo's RPC null: XML-RPC cannot marshal None
-        result["days_of_cover"] = position["days_of_cover"]
+        result["days_of_cover"] = row["days_of_cover"]
         if result["days_of_cover"] is None:
             result["days_of_cover"] = False
-        result["rule_id"] = position["rule_id"]
-        result["status"] = position["status"]
+        result["rule_id"] = row["rule_id"] or False
+        result["status"] = row["status"]
         return result

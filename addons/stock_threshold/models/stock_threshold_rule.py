@@ -381,17 +381,6 @@ class StockThresholdRule(models.Model):
         scopes = self.scope_location_id | (extra_scopes or self.env["stock.location"])
         self.env["stock.threshold.status"]._evaluate(location_ids=scopes.ids)
 
-    def _get_level_values(self):
-        """The values the status classification needs (see tools.status)."""
-        self.ensure_one()
-        return {
-            "threshold_type": self.threshold_type,
-            "min_value": self.min_value,
-            "safety_value": self.safety_value,
-            "max_value": self.max_value,
-            "lead_days": self.lead_days,
-        }
-
     def _get_candidate_rules(self, product, location):
         """Rules matching a product and a location, best first."""
         rules = self.search(
@@ -454,8 +443,13 @@ class StockThresholdRule(models.Model):
         return {(p, loc): rule for p, loc, rule in self.env.cr.fetchall()}
 
     def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
+        """The query behind ``_get_governing_rules``, also embedded in the
+        positions query. ``product_ids`` is a list, None (every active
+        storable product) or an ``SQL`` subquery returning product ids."""
         if product_ids is None:
             product_filter = SQL("p.active AND t.active")
+        elif isinstance(product_ids, SQL):
+            product_filter = SQL("p.id IN (%s)", product_ids)
         else:
             product_filter = SQL("p.id = ANY(%s)", list(product_ids))
         return SQL(

@@ -1,8 +1,6 @@
 import logging
 from collections import defaultdict
 
-from psycopg2.extras import execute_values
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -15,6 +13,19 @@ _logger = logging.getLogger(__name__)
 STATUS_PRIORITY = {code: index for index, (code, _label) in enumerate(STATUS_SELECTION)}
 # Draft RFQ quantities are read live through the position hook, not stored.
 STORED_FIGURES = tuple(name for name in FIGURES if name != "draft_ordered")
+# Columns the evaluation writes, in the order of its SELECT list.
+STORED_COLUMNS = (
+    "rule_id",
+    "status",
+    "status_priority",
+    "to_reorder",
+    *STORED_FIGURES,
+    "days_of_cover",
+    "has_usage",
+    "min_qty",
+    "safety_qty",
+    "max_qty",
+)
 
 
 class StockThresholdStatus(models.Model):
@@ -85,7 +96,11 @@ class StockThresholdStatus(models.Model):
         string="Maximum", readonly=True, digits="Product Unit of Measure"
     )
     uom_id = fields.Many2one(related="product_id.uom_id")
-    evaluated_at = fields.Datetime(readonly=True)
+    changed_at = fields.Datetime(
+        string="Last Change",
+        readonly=True,
+        help="When the evaluation last found different figures or status.",
+    )
     rule_reason = fields.Text(string="Why this rule", compute="_compute_rule_reason")
 
     _sql_constraints = [
@@ -137,7 +152,9 @@ class StockThresholdStatus(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("%(count)s statuses evaluated.", count=count),
+                "message": self.env._(
+                    "Statuses evaluated: %(count)s changed.", count=count
+                ),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -197,7 +214,8 @@ class StockThresholdStatus(models.Model):
         company (each with its own usage window and lead time).
 
         ``product_ids`` / ``location_ids`` restrict the evaluation (None: all
-        products, every rule scope). Returns the number of pairs written.
+        products, every rule scope). Returns the number of rows written (rows
+        whose figures and status did not change are left alone).
         """
         companies = self.env["res.company"].browse(
             company_ids or self.env.companies.ids
@@ -210,19 +228,18 @@ class StockThresholdStatus(models.Model):
         )
 
     def _evaluate_company(self, product_ids, location_ids):
-        """Evaluation for the one company of the environment."""
+        """Evaluation for the one company of the environment, in one
+        statement: evaluate the governed pairs, delete the rows no rule
+        governs any more, and write only the rows that changed. Returns the
+        number of rows written."""
+        self.env.flush_all()
         scopes = self._get_rule_scopes(location_ids)
-        governing = self.env["stock.threshold.rule"]._get_governing_rules(
-            product_ids, scopes, own_scope_only=True
+        self.env.cr.execute(
+            self._evaluation_upsert_query(scopes, product_ids, location_ids)
         )
-        Position = self.env["stock.position"]
-        positions = Position._read_positions(scopes, product_ids, extra_keys=governing)
-        for key in positions.keys() - governing.keys():
-            del positions[key]
-        Position._add_rules_and_status(positions)
-        self._write_statuses(positions)
-        self._delete_stale(governing, product_ids, location_ids)
-        return len(positions)
+        changed = self.env.cr.rowcount
+        self.invalidate_model()
+        return changed
 
     def _get_rule_scopes(self, location_ids=None):
         """Scope locations of the active rules of the allowed companies."""
@@ -234,81 +251,88 @@ class StockThresholdStatus(models.Model):
         )
         return [location.id for (location,) in groups]
 
-    def _write_statuses(self, positions):
-        """Upsert the evaluated rows in one batched statement."""
-        if not positions:
-            return
+    def _evaluation_upsert_query(self, scopes, product_ids, location_ids):
+        """Upsert of the evaluated governed pairs of ``scopes`` that changed;
+        the rows of the evaluated products and locations that are no longer
+        governed are deleted by the same statement."""
+        Position = self.env["stock.position"]
         now = fields.Datetime.now()
-        uid = self.env.uid
-        rows = []
-        for (product_id, location_id), pos in positions.items():
-            levels = pos.get("levels")
-            rows.append(
-                (
-                    product_id,
-                    location_id,
-                    pos["rule_id"] or None,
-                    pos["status"],
-                    STATUS_PRIORITY[pos["status"]],
-                    bool(levels and pos["forecast"] < levels.min_qty),
-                    *(pos[name] for name in STORED_FIGURES),
-                    pos["days_of_cover"],
-                    pos["days_of_cover"] is not None,
-                    levels.min_qty if levels else 0.0,
-                    levels.safety_qty if levels else 0.0,
-                    levels.max_qty if levels else 0.0,
-                    now,
-                    uid,
-                )
-            )
-        figures = ", ".join(STORED_FIGURES)
-        columns = (
-            "product_id, location_id, rule_id, status, status_priority, to_reorder, "
-            f"{figures}, days_of_cover, has_usage, min_qty, safety_qty, max_qty, "
-            "evaluated_at, write_uid"
-        )
-        updates = ", ".join(
-            f"{column} = EXCLUDED.{column}"
-            for column in columns.replace(" ", "").split(",")
-            if column not in ("product_id", "location_id")
-        )
-        query = f"""
-            INSERT INTO stock_threshold_status (
-                {columns}, product_tmpl_id, warehouse_id, company_id,
-                create_uid, create_date, write_date)
-            SELECT v.*, p.product_tmpl_id, l.warehouse_id, l.company_id,
-                   v.write_uid, v.evaluated_at, v.evaluated_at
-              FROM (VALUES %s) AS v({columns})
-              JOIN product_product p ON p.id = v.product_id
-              JOIN stock_location l ON l.id = v.location_id
-            ON CONFLICT (product_id, location_id) DO UPDATE SET {updates},
-                write_date = EXCLUDED.write_date
-        """
-        template = "(" + ", ".join(["%s"] * 6 + ["%s::float8"] * 10 + ["%s"] * 6) + ")"
-        execute_values(self.env.cr._obj, query, rows, template=template, page_size=5000)
-        self.invalidate_model()
-
-    def _delete_stale(self, governing, product_ids, location_ids):
-        """Remove rows of the evaluated pairs that no rule governs any more."""
-        clauses = [SQL("company_id = ANY(%s)", self.env.companies.ids)]
+        evaluated = Position._positions_query(scopes, product_ids, "governed", now)
+        stale = [SQL("s.company_id = ANY(%s)", self.env.companies.ids)]
         if product_ids is not None:
-            clauses.append(SQL("product_id = ANY(%s)", list(product_ids)))
+            stale.append(SQL("s.product_id = ANY(%s)", list(product_ids)))
         if location_ids is not None:
-            clauses.append(SQL("location_id = ANY(%s)", list(location_ids)))
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, product_id, location_id "
-                "FROM stock_threshold_status WHERE %s",
-                SQL(" AND ").join(clauses),
-            )
+            stale.append(SQL("s.location_id = ANY(%s)", list(location_ids)))
+        return SQL(
+            """
+WITH evaluated AS MATERIALIZED (%(evaluated)s),
+stale AS (
+    DELETE FROM stock_threshold_status s WHERE %(stale)s
+       AND (s.product_id, s.location_id) NOT IN (
+               SELECT product_id, scope_id FROM evaluated)
+), stored AS (
+    SELECT e.product_id, e.scope_id, %(stored)s FROM evaluated e
+), changed AS (
+    SELECT n.* FROM stored n
+      LEFT JOIN stock_threshold_status s
+             ON s.product_id = n.product_id AND s.location_id = n.scope_id
+     WHERE s.id IS NULL OR (%(current)s) IS DISTINCT FROM (%(new)s)
+)
+INSERT INTO stock_threshold_status AS s (
+    product_id, location_id, product_tmpl_id, warehouse_id, company_id,
+    %(columns)s, changed_at, create_uid, create_date, write_uid, write_date)
+SELECT n.product_id, n.scope_id, p.product_tmpl_id, l.warehouse_id, l.company_id,
+       %(new)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+  FROM changed n
+  JOIN product_product p ON p.id = n.product_id
+  JOIN stock_location l ON l.id = n.scope_id
+ON CONFLICT (product_id, location_id) DO UPDATE
+   SET (%(columns)s, changed_at, write_uid, write_date)
+     = (%(excluded)s, EXCLUDED.changed_at, EXCLUDED.write_uid, EXCLUDED.write_date)
+RETURNING s.id""",
+            evaluated=evaluated,
+            stale=SQL(" AND ").join(stale),
+            stored=SQL(", ").join(
+                SQL("%s AS %s", expression, SQL.identifier(name))
+                for name, expression in self._get_stored_expressions().items()
+            ),
+            columns=SQL(", ").join(map(SQL.identifier, STORED_COLUMNS)),
+            current=SQL(", ").join(SQL.identifier("s", n) for n in STORED_COLUMNS),
+            new=SQL(", ").join(SQL.identifier("n", n) for n in STORED_COLUMNS),
+            excluded=SQL(", ").join(
+                SQL.identifier("excluded", n) for n in STORED_COLUMNS
+            ),
+            now=now,
+            uid=self.env.uid,
         )
-        stale = [
-            row[0]
-            for row in self.env.cr.fetchall()
-            if (row[1], row[2]) not in governing
-        ]
-        if stale:
-            self.env.cr.execute(
-                SQL("DELETE FROM stock_threshold_status WHERE id = ANY(%s)", stale)
-            )
-            self.invalidate_model()
+
+    def _get_stored_expressions(self):
+        """``{column: SQL expression over the evaluated row "e"}``. Figures
+        derived from the usage are stored to a fixed precision, so that
+        float noise never counts as a change."""
+
+        def fixed(name, factor):
+            return SQL("ROUND(%s * %s) / %s", SQL.identifier("e", name), factor, factor)
+
+        expressions = {
+            name: SQL.identifier("e", name)
+            for name in STORED_COLUMNS
+            if name in STORED_FIGURES or name in ("rule_id", "status")
+        }
+        expressions.update(
+            status_priority=SQL(
+                "CASE e.status %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", code, priority)
+                    for code, priority in STATUS_PRIORITY.items()
+                ),
+            ),
+            to_reorder=SQL("e.forecast < e.min_qty"),
+            daily_usage=fixed("daily_usage", 1e6),
+            days_of_cover=fixed("days_of_cover", 1e4),
+            has_usage=SQL("e.days_of_cover IS NOT NULL"),
+            min_qty=fixed("min_qty", 1e4),
+            safety_qty=fixed("safety_qty", 1e4),
+            max_qty=fixed("max_qty", 1e4),
+        )
+        return {name: expressions[name] for name in STORED_COLUMNS}

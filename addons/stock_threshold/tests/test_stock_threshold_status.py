@@ -109,10 +109,27 @@ class TestThresholdStatus(ThresholdCommon):
     def test_only_touched_pairs_refreshed(self):
         other = self._create_rule(warehouse_id=self.wh_b.id)
         status_b = self._status(self.product, self.wh_b.view_location_id)
-        before = status_b.evaluated_at
+        # A marker no evaluation would write: kept if wh_b is not refreshed.
+        self.env.cr.execute(
+            "UPDATE stock_threshold_status SET on_hand = -42 WHERE id = %s",
+            [status_b.id],
+        )
+        status_b.invalidate_recordset()
         self._validate(self._receipt(self.wh_a, [(self.product, 50, None)]))
-        self.assertEqual(status_b.evaluated_at, before)
+        self.assertEqual(status_b.on_hand, -42)
         self.assertEqual(status_b.rule_id, other)
+        self.assertEqual(self._status_of().on_hand, 50)
+
+    def test_unchanged_rows_are_not_written(self):
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 50)
+        Status = self.env["stock.threshold.status"]
+        products = self.product.ids
+        # Demo rules for all products may govern the product elsewhere too.
+        self.assertGreaterEqual(Status._evaluate(product_ids=products), 1)
+        self.assertEqual(Status._evaluate(product_ids=products), 0)
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 1)
+        self.assertEqual(Status._evaluate(product_ids=products), 1)
+        self.assertEqual(self._status_of().on_hand, 51)
 
     def test_hook_can_be_disabled(self):
         receipt = self._receipt(self.wh_a, [(self.product, 50, None)])
