@@ -440,12 +440,16 @@ class StockThresholdRule(models.Model):
         self.env.cr.execute(
             self._governing_rules_query(product_ids, location_ids, own_scope_only)
         )
-        return {(p, loc): rule for p, loc, rule in self.env.cr.fetchall()}
+        return {(row[0], row[1]): row[2] for row in self.env.cr.fetchall()}
 
     def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
         """The query behind ``_get_governing_rules``, also embedded in the
         positions query. ``product_ids`` is a list, None (every active
-        storable product) or an ``SQL`` subquery returning product ids."""
+        storable product) or an ``SQL`` subquery returning product ids.
+        Columns: ``product_id``, ``location_id``, ``rule_id``, then what the
+        evaluation needs: the product unit's ``rounding`` and the rule's
+        ``threshold_type``, ``min_value``, ``safety_value``, ``max_value``
+        and ``lead_days``."""
         if product_ids is None:
             product_filter = SQL("p.active AND t.active")
         elif isinstance(product_ids, SQL):
@@ -463,18 +467,20 @@ WITH rule AS (
       JOIN stock_location l ON starts_with(l.parent_path, rl.parent_path)
      WHERE r.active AND r.company_id = ANY(%(companies)s) AND l.id = ANY(%(locations)s)
 ), product AS (
-    SELECT p.id, t.categ_id, t.company_id
+    SELECT p.id, t.categ_id, t.company_id, u.rounding
       FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id
+      JOIN uom_uom u ON u.id = t.uom_id
      WHERE t.is_storable AND %(product_filter)s
 ), candidate AS (
     SELECT p.id AS product_id, r.location_id, r.id AS rule_id, r.scope_location_id,
            3 AS rank, 0 AS categ_depth, r.location_depth, p.company_id,
-           r.company_id AS rc
+           r.company_id AS rc, p.rounding
       FROM rule r JOIN product p ON p.id = r.product_id
      WHERE r.product_scope = 'product'
     UNION ALL
     SELECT p.id, r.location_id, r.id, r.scope_location_id,
-           2, length(rc.parent_path), r.location_depth, p.company_id, r.company_id
+           2, length(rc.parent_path), r.location_depth, p.company_id, r.company_id,
+           p.rounding
       FROM rule r
       JOIN product_category rc ON rc.id = r.categ_id
       JOIN product_category pc ON starts_with(pc.parent_path, rc.parent_path)
@@ -482,19 +488,21 @@ WITH rule AS (
      WHERE r.product_scope = 'category'
     UNION ALL
     SELECT p.id, r.location_id, r.id, r.scope_location_id,
-           1, 0, r.location_depth, p.company_id, r.company_id
+           1, 0, r.location_depth, p.company_id, r.company_id, p.rounding
       FROM rule r CROSS JOIN product p
      WHERE r.product_scope = 'all'
 ), winner AS (
     SELECT DISTINCT ON (product_id, location_id)
-           product_id, location_id, rule_id, scope_location_id
+           product_id, location_id, rule_id, scope_location_id, rounding
       FROM candidate
      WHERE company_id IS NULL OR company_id = rc
      ORDER BY product_id, location_id, rank DESC, categ_depth DESC,
               location_depth DESC
 )
-SELECT product_id, location_id, rule_id FROM winner
- WHERE NOT %(own_scope_only)s OR scope_location_id = location_id
+SELECT w.product_id, w.location_id, w.rule_id, w.rounding, v.threshold_type,
+       v.min_value, v.safety_value, v.max_value, v.lead_days
+  FROM winner w JOIN stock_threshold_rule v ON v.id = w.rule_id
+ WHERE NOT %(own_scope_only)s OR w.scope_location_id = w.location_id
 """,
             companies=self.env.companies.ids,
             locations=list(location_ids),

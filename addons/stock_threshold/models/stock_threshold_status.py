@@ -234,10 +234,11 @@ class StockThresholdStatus(models.Model):
         number of rows written."""
         self.env.flush_all()
         scopes = self._get_rule_scopes(location_ids)
-        self.env.cr.execute(
-            self._evaluation_upsert_query(scopes, product_ids, location_ids)
-        )
-        changed = self.env.cr.rowcount
+        with self.env["stock.position"]._without_jit():
+            self.env.cr.execute(
+                self._evaluation_upsert_query(scopes, product_ids, location_ids)
+            )
+            changed = self.env.cr.rowcount
         self.invalidate_model()
         return changed
 

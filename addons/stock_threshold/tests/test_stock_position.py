@@ -121,6 +121,31 @@ class TestStockPosition(ThresholdCommon):
         for location in self.wh_a.lot_stock_id | self.shelf_a | self.wh_b.lot_stock_id:
             self._assert_same_as_odoo(self._all_products(), location_ids=location.ids)
 
+    def test_rounding_half_up_like_odoo(self):
+        tenth = self.env["uom.uom"].create(
+            {
+                "name": "Threshold Tenth",
+                "category_id": self.env.ref("uom.product_uom_categ_unit").id,
+                "uom_type": "bigger",
+                "factor_inv": 1.0,
+                "rounding": 0.1,
+            }
+        )
+        product = self._create_product(
+            "Threshold Tenth", self.categ_parent, uom_id=tenth.id, uom_po_id=tenth.id
+        )
+        # 0.25 is a tie at 0.1: Odoo's float_round rounds it up to 0.3.
+        self._add_stock(product, self.wh_a.lot_stock_id, 0.15)
+        self._add_stock(product, self.shelf_a, 0.1)
+        rows = self._assert_same_as_odoo(product, warehouse_ids=self.wh_a.ids)
+        self.assertAlmostEqual(rows[product.id]["on_hand"], 0.3)
+
+    def test_jit_setting_is_restored(self):
+        self.env.cr.execute("SET LOCAL jit = on")
+        self._positions(product_ids=self.product.ids, warehouse_ids=self.wh_a.ids)
+        self.env.cr.execute("SELECT current_setting('jit')")
+        self.assertEqual(self.env.cr.fetchone()[0], "on")
+
     def test_figures_before_transit(self):
         rows = self._assert_same_as_odoo(
             self._all_products(), warehouse_ids=self.wh_a.ids
