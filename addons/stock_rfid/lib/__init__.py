@@ -1,0 +1,2 @@
+# Plain-Python cores of the addon, importable without Odoo.
+from . import epc
