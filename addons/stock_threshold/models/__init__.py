@@ -4,6 +4,7 @@ from . import (
     res_config_settings,
     stock_move,
     stock_position,
+    stock_threshold_alert,
     stock_threshold_rule,
     stock_threshold_status,
     stock_warehouse,

@@ -164,8 +164,10 @@ class StockThresholdStatus(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_evaluate(self):
-        """Scheduled full evaluation, reporting its progress per company."""
+        """Scheduled full evaluation, reporting its progress per company,
+        then the snoozed alerts whose date passed wake up."""
         self._evaluate_all(cron=self.env["ir.cron"])
+        self.env["stock.threshold.alert"]._cron_wake_snoozed()
 
     @api.model
     def _evaluate_all(self, cron=None):
@@ -238,9 +240,17 @@ class StockThresholdStatus(models.Model):
             self.env.cr.execute(
                 self._evaluation_upsert_query(scopes, product_ids, location_ids)
             )
-            changed = self.env.cr.rowcount
+            changed = self.browse(row[0] for row in self.env.cr.fetchall())
         self.invalidate_model()
-        return changed
+        self._after_evaluation(changed)
+        return len(changed)
+
+    def _after_evaluation(self, changed):
+        """Hook called with the statuses an evaluation wrote: the alerts
+        follow them in the same transaction."""
+        Alert = self.env["stock.threshold.alert"]
+        Alert._sync_statuses(changed)
+        Alert._resolve_orphans()
 
     def _get_rule_scopes(self, location_ids=None):
         """Scope locations of the active rules of the allowed companies."""

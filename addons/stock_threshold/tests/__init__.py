@@ -2,6 +2,7 @@ from . import (
     test_rpc,
     test_security,
     test_stock_position,
+    test_stock_threshold_alert,
     test_stock_threshold_rule,
     test_stock_threshold_status,
 )

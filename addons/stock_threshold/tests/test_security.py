@@ -32,10 +32,22 @@ class TestThresholdSecurity(ThresholdCommon):
         env_b = self.env(user=self.user_b)
         self.assertFalse(env_b["stock.threshold.rule"].search([]))
         self.assertFalse(env_b["stock.threshold.status"].search([]))
+        alert_a = self.env["stock.threshold.alert"].search(
+            [("rule_id", "=", self.rule_a.id)]
+        )
+        self.assertTrue(alert_a)
+        self.assertFalse(env_b["stock.threshold.alert"].search([]))
+        with self.assertRaises(AccessError):
+            env_b["stock.threshold.alert"].browse(alert_a.id).action_acknowledge()
         rows = env_b["stock.position"].get_positions(product_ids=self.product.ids)
         self.assertNotIn(self.wh_a.id, {row["warehouse_id"] for row in rows})
         with self.assertRaises(AccessError):
             env_b["stock.threshold.rule"].browse(self.rule_a.id).read(["min_value"])
+
+    def test_alerts_need_threshold_group(self):
+        env_out = self.env(user=self.outsider)
+        with self.assertRaises(AccessError):
+            env_out["stock.threshold.alert"].search([])
 
     def test_positions_need_threshold_group(self):
         with self.assertRaises(AccessError):

@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import ThresholdCommon
+
+
+@tagged("post_install", "-at_install")
+class TestThresholdAlert(ThresholdCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = cls.env["res.users"].create(
+            {
+                "name": "Threshold Buyer",
+                "login": "thr_buyer",
+                "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        cls.rule = cls._create_rule(user_id=cls.buyer.id, severity="low")
+        cls.Alert = cls.env["stock.threshold.alert"]
+
+    def _alerts(self, product=None, **domain):
+        return self.Alert.search(
+            [
+                ("product_id", "=", (product or self.product).id),
+                ("location_id", "=", self.wh_a.view_location_id.id),
+                *[(key, "=", value) for key, value in domain.items()],
+            ]
+        )
+
+    def _set_stock(self, quantity):
+        quants = self.env["stock.quant"].search([("product_id", "=", self.product.id)])
+        quants.sudo().unlink()
+        self._add_stock(self.product, self.wh_a.lot_stock_id, quantity)
+        self.env["stock.threshold.status"]._evaluate(product_ids=self.product.ids)
+
+    def test_opened_with_activity_for_the_responsible(self):
+        alert = self._alerts()
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.kind, "out_of_stock")
+        self.assertEqual(alert.state, "open")
+        self.assertEqual(alert.severity, "high")  # low + 2 steps
+        self.assertEqual(alert.user_id, self.buyer)
+        self.assertEqual(alert.rule_id, self.rule)
+        self.assertEqual(alert.activity_ids.user_id, self.buyer)
+        self.assertEqual(
+            alert.activity_ids.activity_type_id,
+            self.env.ref("stock_threshold.mail_activity_type_stock_alert"),
+        )
+
+    def test_no_duplicates(self):
+        Status = self.env["stock.threshold.status"]
+        for _run in range(2):
+            Status.sudo().search([]).write({"on_hand": -1})  # force a rewrite
+            Status._evaluate(product_ids=self.product.ids)
+        self.assertEqual(len(self._alerts()), 1)
+
+    def test_resolved_in_the_moving_transaction(self):
+        alert = self._alerts()
+        self._validate(self._receipt(self.wh_a, [(self.product, 50, None)]))
+        self.assertEqual(alert.state, "resolved")
+        self.assertTrue(alert.resolved_at)
+        self.assertFalse(alert.activity_ids)
+        self.assertIn("back within its levels", alert.message_ids[0].body)
+        done = self.env["mail.message"].search(
+            [("model", "=", alert._name), ("res_id", "=", alert.id)]
+        )
+        self.assertTrue(done.filtered("mail_activity_type_id"))
+
+    def test_escalation_and_de_escalation(self):
+        self._set_stock(8)
+        alert = self._alerts(state="open")
+        self.assertEqual((alert.kind, alert.severity), ("below_min", "low"))
+        alert.action_acknowledge()
+        self._validate(self._delivery(self.wh_a, [(self.product, 4, None)]))
+        self.assertEqual(len(self._alerts(state="open")), 1)
+        self.assertEqual(alert.kind, "below_safety")
+        self.assertEqual(alert.severity, "medium")
+        self.assertEqual(alert.state, "open")  # escalation re-opens
+        self.assertIn("Escalated", alert.message_ids[0].body)
+        alert.action_acknowledge()
+        self._set_stock(7)
+        self.assertEqual(alert.kind, "below_min")
+        self.assertEqual(alert.state, "acknowledged")
+        self.assertIn("De-escalated", alert.message_ids[0].body)
+
+    def test_overstock_is_its_own_alert(self):
+        self._set_stock(150)
+        self.assertEqual(self._alerts(state="resolved").kind, "out_of_stock")
+        self.assertEqual(self._alerts(state="open").kind, "overstock")
+
+    def test_rule_removed_resolves(self):
+        alert = self._alerts()
+        self.rule.unlink()
+        self.assertEqual(alert.state, "resolved")
+        self.assertIn("No rule governs", alert.message_ids[0].body)
+
+    def test_snooze_and_wake_up(self):
+        alert = self._alerts()
+        with self.assertRaises(UserError):
+            alert.action_snooze(fields.Datetime.now() - timedelta(hours=1))
+        wizard = self.env["stock.threshold.alert.snooze"].create(
+            {"alert_ids": alert.ids}
+        )
+        wizard.action_snooze()
+        self.assertEqual(alert.state, "snoozed")
+        self.Alert._cron_wake_snoozed()
+        self.assertEqual(alert.state, "snoozed")
+        with freeze_time(fields.Datetime.now() + timedelta(days=2)):
+            woken = self.Alert._cron_wake_snoozed()
+        self.assertEqual(woken, alert)
+        self.assertEqual(alert.state, "open")
+
+    def test_snoozed_alert_resolves_when_stock_recovers(self):
+        alert = self._alerts()
+        alert.action_snooze()
+        self._set_stock(50)
+        self.assertEqual(alert.state, "resolved")
+        self.assertFalse(alert.snoozed_until)
+
+    def test_live_notice_on_the_bus(self):
+        self._create_rule(product_id=self.product_2.id, user_id=self.buyer.id)
+        alert = self._alerts(self.product_2)
+        self.env.cr.precommit.run()  # bus notices are written before commit
+        notices = (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("message", "like", f'"id":{alert.id},"title"')])
+        )
+        self.assertEqual(len(notices), 1, notices.mapped("message"))
+        self.assertIn('"type":"stock_threshold_alert"', notices.message)
+        self.assertIn(f'"res.partner",{self.buyer.partner_id.id}]', notices.channel)
+        self.assertIn("Out of stock: Threshold Other", notices.message)

@@ -1,0 +1,1 @@
+from . import stock_threshold_alert_snooze
