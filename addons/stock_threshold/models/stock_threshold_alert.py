@@ -5,13 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-SEVERITIES = ["low", "medium", "high", "critical"]
-SEVERITY_SELECTION = [
-    ("low", "Low"),
-    ("medium", "Medium"),
-    ("high", "High"),
-    ("critical", "Critical"),
-]
+from ..tools.status import SEVERITY_SELECTION
+
+SEVERITIES = [code for code, _label in SEVERITY_SELECTION]
 KIND_SELECTION = [
     ("below_min", "Below minimum"),
     ("below_safety", "Below safety stock"),

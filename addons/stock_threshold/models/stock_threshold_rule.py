@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.status import SEVERITY_SELECTION
+
 PRODUCT_SCOPE_RANK = {"product": 3, "category": 2, "all": 1}
 
 
@@ -100,12 +102,7 @@ class StockThresholdRule(models.Model):
         "cover; 0 uses the company's default.",
     )
     severity = fields.Selection(
-        [
-            ("low", "Low"),
-            ("medium", "Medium"),
-            ("high", "High"),
-            ("critical", "Critical"),
-        ],
+        SEVERITY_SELECTION,
         required=True,
         default="medium",
         tracking=True,

@@ -14,3 +14,11 @@ STATUS_SELECTION = [
     ("below_safety", "Below safety stock"),
     ("out_of_stock", "Out of stock"),
 ]
+
+# Severity of a rule, and of its alerts (a worse kind adds steps).
+SEVERITY_SELECTION = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
