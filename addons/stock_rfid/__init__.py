@@ -1,1 +1,1 @@
-from . import lib
+from . import controllers, lib, models, wizards

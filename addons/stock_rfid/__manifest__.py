@@ -1,15 +1,25 @@
 {
     "name": "Stock RFID",
-    "summary": "Decode and encode GS1 EPC RFID tags (SGTIN, SSCC, SGLN, GRAI, GIAI): "
-    "URIs, GS1 element strings and Digital Links",
-    "version": "18.0.1.0.0",
+    "summary": "RFID tag register, readers with API keys and a reader gateway "
+    "over GS1 EPC (SGTIN, SSCC, SGLN, GRAI, GIAI)",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ims-community/inventory-management-suite",
     "author": "IMS Community",
     "maintainers": ["ims-community"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["stock", "barcodes"],
-    "data": [],
+    "depends": ["stock", "barcodes", "mail"],
+    "data": [
+        "security/stock_rfid_groups.xml",
+        "security/ir.model.access.csv",
+        "security/stock_rfid_security.xml",
+        "views/stock_rfid_reader_views.xml",
+        "views/stock_rfid_tag_views.xml",
+        "views/stock_rfid_read_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/stock_rfid_reader_key_show_views.xml",
+        "views/stock_rfid_menus.xml",
+    ],
     "installable": True,
 }

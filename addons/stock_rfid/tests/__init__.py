@@ -1,1 +1,7 @@
-from . import test_epc
+from . import (
+    test_epc,
+    test_rfid_gateway,
+    test_rfid_ingest,
+    test_rfid_security,
+    test_rfid_tags,
+)

@@ -1,0 +1,183 @@
+"""Reader batches (schema ``rfid-read-batch/1``): validation and normalisation
+of the neutral JSON payload that readers post, with no ORM.
+
+``parse(payload)`` checks the envelope and every read's types and returns a
+``Batch``; it raises ``BatchError`` (``status`` 400 or 413, a stable ``code``
+and a message) for a payload that cannot be ingested at all. EPCs are not
+decoded here: a read whose EPC does not decode is reported per read by the
+ingestion, it never fails the batch.
+"""
+
+import uuid
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+SCHEMA = "rfid-read-batch/1"
+MAX_READS = 5000
+
+
+class BatchError(ValueError):
+    """A payload that cannot be ingested: ``status`` is the HTTP status
+    (400 or 413), ``code`` a stable machine-readable reason."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class Read(NamedTuple):
+    """One read of a batch, normalised: upper-case EPC, naive UTC datetimes."""
+
+    index: int
+    epc: str
+    antenna: int | None
+    rssi_dbm: float | None
+    first_seen: datetime
+    last_seen: datetime
+    count: int
+
+
+class Batch(NamedTuple):
+    batch_id: str
+    reader_id: str
+    sent_at: datetime
+    reads: list
+
+
+def _require(condition, code, message):
+    if not condition:
+        raise BatchError(code, message)
+
+
+def parse_datetime(value, where):
+    """An RFC 3339 timestamp as a naive UTC datetime (Odoo's convention)."""
+    _require(isinstance(value, str), "invalid_datetime", f"{where}: not a string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BatchError(
+            "invalid_datetime", f"{where}: {value!r} is not an RFC 3339 timestamp"
+        ) from None
+    _require(moment.tzinfo, "invalid_datetime", f"{where}: a time zone is required")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _optional_number(item, key, kind, where):
+    value = item.get(key)
+    if value is None:
+        return None
+    valid = isinstance(value, kind) and not isinstance(value, bool)
+    _require(valid, "invalid_read", f"{where}.{key}: {value!r} is not a number")
+    return value
+
+
+def _parse_read(index, item, sent_at):
+    where = f"reads[{index}]"
+    _require(isinstance(item, dict), "invalid_read", f"{where}: not an object")
+    epc = item.get("epc")
+    _require(epc is not None, "missing_epc", f"{where}: 'epc' is required")
+    _require(isinstance(epc, str), "invalid_read", f"{where}.epc: not a string")
+    for key in ("tid", "pc"):
+        valid = item.get(key) is None or isinstance(item[key], str)
+        _require(valid, "invalid_read", f"{where}.{key}: not a string")
+    _optional_number(item, "frequency_khz", (int, float), where)
+    count = _optional_number(item, "count", int, where)
+    _require(count is None or count > 0, "invalid_read", f"{where}.count: not > 0")
+    first = item.get("first_seen")
+    last = item.get("last_seen")
+    first_seen = parse_datetime(first, f"{where}.first_seen") if first else None
+    last_seen = parse_datetime(last, f"{where}.last_seen") if last else None
+    first_seen = first_seen or last_seen or sent_at
+    return Read(
+        index=index,
+        epc=epc.strip().upper(),
+        antenna=_optional_number(item, "antenna", int, where),
+        rssi_dbm=_optional_number(item, "rssi_dbm", (int, float), where),
+        first_seen=first_seen,
+        last_seen=max(last_seen or first_seen, first_seen),
+        count=count or 1,
+    )
+
+
+def _parse_envelope(payload):
+    _require(isinstance(payload, dict), "invalid_payload", "not a JSON object")
+    schema = payload.get("schema")
+    _require(schema == SCHEMA, "invalid_schema", f"schema must be {SCHEMA!r}")
+    batch_id = payload.get("batch_id")
+    try:
+        batch_id = str(uuid.UUID(batch_id))
+    except (TypeError, ValueError, AttributeError):
+        raise BatchError("invalid_batch_id", "batch_id must be a UUID") from None
+    reader = payload.get("reader")
+    valid = isinstance(reader, dict) and isinstance(reader.get("id"), str)
+    _require(valid and reader["id"], "invalid_reader", "reader.id is required")
+    sent_at = parse_datetime(payload.get("sent_at"), "sent_at")
+    return batch_id, reader["id"], sent_at
+
+
+def parse(payload):
+    """Validate a decoded JSON payload and return a ``Batch``.
+
+    Raises ``BatchError``: 400 for a payload that does not follow the schema,
+    413 for more than ``MAX_READS`` reads. Unknown keys are ignored.
+    """
+    batch_id, reader_id, sent_at = _parse_envelope(payload)
+    reads = payload.get("reads")
+    _require(isinstance(reads, list), "invalid_reads", "reads must be a list")
+    _require(reads, "invalid_reads", "reads must hold at least one read")
+    if len(reads) > MAX_READS:
+        raise BatchError(
+            "too_many_reads", f"a batch holds at most {MAX_READS} reads", status=413
+        )
+    parsed = [_parse_read(index, item, sent_at) for index, item in enumerate(reads)]
+    return Batch(batch_id, reader_id, sent_at, parsed)
+
+
+class Sighting(NamedTuple):
+    """Reads of one EPC on one reader, each within the window of the previous
+    one, folded into one row: first/last seen, best RSSI, total count, and the
+    antenna of the latest read."""
+
+    epc: str
+    reads: int
+    first_seen: datetime
+    last_seen: datetime
+    rssi_dbm: float | None
+    count: int
+    antenna: int | None
+
+
+def _fold(epc, reads):
+    best = [read.rssi_dbm for read in reads if read.rssi_dbm is not None]
+    return Sighting(
+        epc=epc,
+        reads=len(reads),
+        first_seen=min(read.first_seen for read in reads),
+        last_seen=max(read.last_seen for read in reads),
+        rssi_dbm=max(best) if best else None,
+        count=sum(read.count for read in reads),
+        antenna=max(reads, key=lambda read: read.last_seen).antenna,
+    )
+
+
+def aggregate(reads, window):
+    """Fold ``reads`` (``Read`` tuples with decodable EPCs) into sightings:
+    the reads of an EPC are sorted by first seen and a read starts a new
+    sighting when it comes more than ``window`` (a timedelta) after the last
+    one. Returns the sightings in order of EPC then time."""
+    by_epc = {}
+    for read in reads:
+        by_epc.setdefault(read.epc, []).append(read)
+    sightings = []
+    for epc, epc_reads in by_epc.items():
+        epc_reads.sort(key=lambda read: read.first_seen)
+        group = [epc_reads[0]]
+        for read in epc_reads[1:]:
+            if read.first_seen - max(r.last_seen for r in group) > window:
+                sightings.append(_fold(epc, group))
+                group = []
+            group.append(read)
+        sightings.append(_fold(epc, group))
+    return sightings

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    rfid_read_window = fields.Integer(
+        related="company_id.rfid_read_window", readonly=False
+    )

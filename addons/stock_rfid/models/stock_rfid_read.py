@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class StockRfidRead(models.Model):
+    """Reads of one tag by one reader within the company's read window,
+    aggregated: the gateway creates them in bulk, with few stored fields."""
+
+    _name = "stock.rfid.read"
+    _description = "RFID Read"
+    _order = "last_seen desc, id desc"
+    _rec_name = "tag_id"
+
+    tag_id = fields.Many2one(
+        "stock.rfid.tag", required=True, ondelete="cascade", index=True
+    )
+    reader_id = fields.Many2one("stock.rfid.reader", required=True, index=True)
+    antenna_id = fields.Many2one("stock.rfid.antenna")
+    location_id = fields.Many2one("stock.location", string="Read Point")
+    batch_id = fields.Many2one("stock.rfid.read.batch", index=True)
+    first_seen = fields.Datetime(required=True)
+    last_seen = fields.Datetime(required=True, index=True)
+    rssi_dbm = fields.Float(string="Best RSSI (dBm)")
+    read_count = fields.Integer(string="Count", default=1)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    epc = fields.Char(related="tag_id.epc", string="EPC")
+    product_id = fields.Many2one(related="tag_id.product_id")

@@ -1,0 +1,252 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib import epc as epc_codec
+from ..lib import read_batch
+
+
+class StockRfidReadBatch(models.Model):
+    """A batch of reads received from a reader, kept with its response so
+    that a retried batch_id is acknowledged with the same answer."""
+
+    _name = "stock.rfid.read.batch"
+    _description = "RFID Read Batch"
+    _order = "id desc"
+    _rec_name = "batch_id"
+
+    batch_id = fields.Char(string="Batch UUID", required=True, readonly=True)
+    reader_id = fields.Many2one(
+        "stock.rfid.reader", required=True, readonly=True, index=True
+    )
+    sent_at = fields.Datetime(readonly=True)
+    read_count = fields.Integer(string="Reads", readonly=True)
+    accepted_count = fields.Integer(string="Accepted", readonly=True)
+    duplicate_count = fields.Integer(string="Duplicates", readonly=True)
+    invalid_count = fields.Integer(string="Invalid", readonly=True)
+    response = fields.Json(readonly=True)
+    exception_ids = fields.One2many(
+        "stock.rfid.read.exception", "batch_id", string="Exceptions"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+
+    _sql_constraints = [
+        (
+            "reader_batch_uniq",
+            "UNIQUE(reader_id, batch_id)",
+            "A batch can only be received once per reader.",
+        ),
+    ]
+
+    @api.model
+    def _ingest(self, reader, batch):
+        """Record a parsed batch (read_batch.Batch) of ``reader``: tags
+        created on first sight, reads aggregated per EPC within the company's
+        read window, undecodable reads kept as exceptions. Returns the
+        response body; a batch already received returns its first response
+        and creates nothing. Set-based: a few queries per batch."""
+        done = self.search(
+            [("reader_id", "=", reader.id), ("batch_id", "=", batch.batch_id)],
+            limit=1,
+        )
+        if done:
+            return done.response
+        record = self.create(self._prepare_batch_values(reader, batch))
+        decoded, valid, invalid = self._decode_reads(batch.reads)
+        tag_ids = self.env["stock.rfid.tag"]._get_or_create(reader.company_id, decoded)
+        accepted = record._record_reads(reader, valid, tag_ids)
+        record._create_exceptions(invalid)
+        response = {
+            "batch_id": batch.batch_id,
+            "accepted": accepted,
+            "duplicates": len(valid) - accepted,
+            "invalid": [
+                {"index": read.index, "epc": read.epc, "error": error.code}
+                for read, error in invalid
+            ],
+        }
+        record.write(
+            {
+                "accepted_count": accepted,
+                "duplicate_count": response["duplicates"],
+                "invalid_count": len(invalid),
+                "response": response,
+            }
+        )
+        return response
+
+    @api.model
+    def _prepare_batch_values(self, reader, batch):
+        """Values of the batch record, created before its reads."""
+        return {
+            "batch_id": batch.batch_id,
+            "reader_id": reader.id,
+            "sent_at": batch.sent_at,
+            "read_count": len(batch.reads),
+            "company_id": reader.company_id.id,
+        }
+
+    @api.model
+    def _decode_reads(self, reads):
+        """({epc: Epc}, decodable reads, [(read, EpcError)]), each distinct
+        EPC decoded once."""
+        decoded, errors, valid, invalid = {}, {}, [], []
+        for read in reads:
+            if read.epc not in decoded and read.epc not in errors:
+                try:
+                    decoded[read.epc] = epc_codec.decode(read.epc)
+                except epc_codec.EpcError as error:
+                    errors[read.epc] = error
+            if read.epc in errors:
+                invalid.append((read, errors[read.epc]))
+            else:
+                valid.append(read)
+        return decoded, valid, invalid
+
+    def _record_reads(self, reader, reads, tag_ids):
+        """Fold ``reads`` into sightings, merge those within the window of a
+        recent read of the same tag and reader into it, create the others in
+        one create, update the tags. Returns the number of reads created."""
+        self.ensure_one()
+        if not reads:
+            return 0
+        window = timedelta(seconds=reader.company_id.rfid_read_window)
+        sightings = read_batch.aggregate(reads, window)
+        recent = self._get_recent_reads(reader, sightings, tag_ids, window)
+        merges, creations = [], []
+        for sighting in sightings:
+            tag_id = tag_ids[sighting.epc]
+            latest = recent.get(tag_id)
+            if latest and self._within(sighting, latest, window):
+                merges.append((latest[0], sighting))
+            else:
+                creations.append(sighting)
+        self._create_reads(reader, creations, tag_ids)
+        self._merge_reads(merges)
+        self.env["stock.rfid.tag"]._update_from_sightings(
+            reader, sightings, tag_ids, self._read_points(reader)
+        )
+        return len(creations)
+
+    @api.model
+    def _within(self, sighting, latest, window):
+        _read_id, first_seen, last_seen = latest
+        return (
+            sighting.first_seen <= last_seen + window
+            and sighting.last_seen >= first_seen - window
+        )
+
+    @api.model
+    def _read_points(self, reader):
+        """{antenna port: (antenna id, location id)} of ``reader``; the key
+        None gives the reader's default read point."""
+        default = reader.location_id.id or None
+        points = {
+            antenna.port: (antenna.id, antenna.location_id.id or default)
+            for antenna in reader.antenna_ids
+        }
+        points[None] = (None, default)
+        return points
+
+    @api.model
+    def _get_recent_reads(self, reader, sightings, tag_ids, window):
+        """{tag id: (read id, first seen, last seen)}: the latest read of
+        each tag by ``reader`` that may be within the window of a sighting."""
+        Read = self.env["stock.rfid.read"]
+        Read.flush_model(["tag_id", "reader_id", "first_seen", "last_seen"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (tag_id) tag_id, id, first_seen, last_seen
+                  FROM stock_rfid_read
+                 WHERE reader_id = %s AND tag_id = ANY(%s)
+                   AND last_seen >= %s AND first_seen <= %s
+              ORDER BY tag_id, last_seen DESC, id DESC
+                """,
+                reader.id,
+                list({tag_ids[sighting.epc] for sighting in sightings}),
+                min(sighting.first_seen for sighting in sightings) - window,
+                max(sighting.last_seen for sighting in sightings) + window,
+            )
+        )
+        return {tag_id: (read_id, first, last) for tag_id, read_id, first, last in rows}
+
+    def _create_reads(self, reader, sightings, tag_ids):
+        """Create one read per sighting, in one create."""
+        points = self._read_points(reader)
+        vals_list = []
+        for sighting in sightings:
+            antenna_id, location_id = points.get(sighting.antenna, points[None])
+            vals_list.append(
+                {
+                    "tag_id": tag_ids[sighting.epc],
+                    "reader_id": reader.id,
+                    "antenna_id": antenna_id,
+                    "location_id": location_id,
+                    "batch_id": self.id,
+                    "first_seen": sighting.first_seen,
+                    "last_seen": sighting.last_seen,
+                    "rssi_dbm": sighting.rssi_dbm,
+                    "read_count": sighting.count,
+                    "company_id": reader.company_id.id,
+                }
+            )
+        return self.env["stock.rfid.read"].create(vals_list)
+
+    @api.model
+    def _merge_reads(self, merges):
+        """Fold sightings into existing reads ([(read id, sighting)]) with
+        one UPDATE."""
+        if not merges:
+            return
+        Read = self.env["stock.rfid.read"]
+        Read.flush_model()
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::timestamp, %s::timestamp, %s::float8, %s::int)",
+                read_id,
+                sighting.first_seen,
+                sighting.last_seen,
+                sighting.rssi_dbm,
+                sighting.count,
+            )
+            for read_id, sighting in merges
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_rfid_read r
+                   SET first_seen = LEAST(r.first_seen, v.first_seen),
+                       last_seen = GREATEST(r.last_seen, v.last_seen),
+                       rssi_dbm = GREATEST(r.rssi_dbm, v.rssi_dbm),
+                       read_count = r.read_count + v.read_count,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM (VALUES %s) AS v(id, first_seen, last_seen, rssi_dbm,
+                                        read_count)
+                 WHERE r.id = v.id
+                """,
+                values,
+            )
+        )
+        Read.invalidate_model(["first_seen", "last_seen", "rssi_dbm", "read_count"])
+
+    def _create_exceptions(self, invalid):
+        """Keep the undecodable reads ([(read, EpcError)]) for review."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.env["stock.rfid.read.exception"].create(
+            [
+                {
+                    "reader_id": self.reader_id.id,
+                    "batch_id": self.id,
+                    "index": read.index,
+                    "epc": read.epc,
+                    "error_code": error.code,
+                    "raw_uri": error.raw_uri,
+                    "date": now,
+                    "company_id": self.company_id.id,
+                }
+                for read, error in invalid
+            ]
+        )

@@ -1,0 +1,306 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..lib import epc as epc_codec
+
+# Context of bulk creations by the gateway: no chatter message nor follower
+BULK_CONTEXT = {
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "tracking_disable": True,
+}
+
+
+def gtin_barcodes(gtin14):
+    """The barcodes a GTIN-14 may be stored as in Odoo: itself and its
+    GTIN-13, GTIN-12 and GTIN-8 forms when its leading digits are zeros."""
+    forms = [gtin14]
+    for size in (13, 12, 8):
+        if set(gtin14[: 14 - size]) == {"0"}:
+            forms.append(gtin14[14 - size :])
+    return forms
+
+
+# Newer: the sighting is at least as recent as the tag's last read
+_NEWER = "(t.last_seen IS NULL OR t.last_seen <= v.last_seen)"
+UPDATE_FROM_SIGHTINGS = f"""
+    UPDATE stock_rfid_tag t
+       SET first_seen = LEAST(t.first_seen, v.first_seen),
+           last_seen = GREATEST(t.last_seen, v.last_seen),
+           last_reader_id = CASE WHEN {_NEWER} THEN %s ELSE t.last_reader_id END,
+           last_antenna_id = CASE WHEN {_NEWER} THEN v.antenna_id
+                                  ELSE t.last_antenna_id END,
+           location_id = CASE WHEN {_NEWER} THEN COALESCE(v.location_id, t.location_id)
+                              ELSE t.location_id END,
+           state = CASE WHEN t.state IN ('commissioned', 'missing') THEN 'active'
+                        ELSE t.state END,
+           write_date = NOW() AT TIME ZONE 'UTC'
+      FROM (VALUES %s) AS v(id, first_seen, last_seen, antenna_id, location_id)
+     WHERE t.id = v.id
+"""
+
+SIGHTING_FIELDS = [
+    "first_seen",
+    "last_seen",
+    "last_reader_id",
+    "last_antenna_id",
+    "location_id",
+    "state",
+]
+
+
+class StockRfidTag(models.Model):
+    _name = "stock.rfid.tag"
+    _description = "RFID Tag"
+    _inherit = ["mail.thread"]
+    _order = "last_seen desc, id desc"
+    _rec_name = "epc"
+
+    epc = fields.Char(string="EPC", required=True, index=True, tracking=True)
+    scheme = fields.Char(readonly=True, help="EPC scheme, e.g. sgtin-96.")
+    pure_identity_uri = fields.Char(readonly=True)
+    tag_uri = fields.Char(string="Tag URI", readonly=True)
+    element_string = fields.Char(string="GS1 Element String", readonly=True)
+    gtin = fields.Char(string="GTIN", readonly=True, index=True)
+    serial = fields.Char(readonly=True)
+    product_id = fields.Many2one("product.product", check_company=True, tracking=True)
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Lot/Serial Number",
+        domain="[('product_id', '=', product_id)]",
+        check_company=True,
+    )
+    package_id = fields.Many2one("stock.quant.package", check_company=True)
+    gln_location_id = fields.Many2one(
+        "stock.location",
+        string="Identified Location",
+        check_company=True,
+        help="Location that an SGLN tag identifies (its barcode is the GLN).",
+    )
+    location_id = fields.Many2one(
+        "stock.location",
+        string="Last Location",
+        check_company=True,
+        help="Read point of the last read.",
+    )
+    state = fields.Selection(
+        [
+            ("commissioned", "Commissioned"),
+            ("active", "Active"),
+            ("missing", "Missing"),
+            ("killed", "Killed"),
+        ],
+        required=True,
+        default="commissioned",
+        tracking=True,
+    )
+    unmatched = fields.Boolean(
+        compute="_compute_unmatched",
+        store=True,
+        help="No product, package nor location matches the tag.",
+    )
+    first_seen = fields.Datetime(readonly=True)
+    last_seen = fields.Datetime(readonly=True)
+    last_reader_id = fields.Many2one("stock.rfid.reader", readonly=True)
+    last_antenna_id = fields.Many2one("stock.rfid.antenna", readonly=True)
+    read_ids = fields.One2many("stock.rfid.read", "tag_id", string="Reads")
+    read_count = fields.Integer(compute="_compute_read_count", string="Reads Count")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "epc_company_uniq",
+            "UNIQUE(epc, company_id)",
+            "An EPC can only be registered once per company.",
+        ),
+    ]
+
+    @api.depends("product_id", "package_id", "gln_location_id")
+    def _compute_unmatched(self):
+        for tag in self:
+            tag.unmatched = not (
+                tag.product_id or tag.package_id or tag.gln_location_id
+            )
+
+    def _compute_read_count(self):
+        counts = dict(
+            self.env["stock.rfid.read"]._read_group(
+                [("tag_id", "in", self.ids)], ["tag_id"], ["__count"]
+            )
+        )
+        for tag in self:
+            tag.read_count = counts.get(tag, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Normalise the EPC and fill the decoded fields of tags created by
+        hand (the gateway passes them already decoded)."""
+        for vals in vals_list:
+            if vals.get("epc") and "scheme" not in vals:
+                vals["epc"] = vals["epc"].strip().upper()
+                vals.update(self._prepare_decoded_values(self._decode(vals["epc"])))
+        return super().create(vals_list)
+
+    @api.model
+    def _decode(self, epc_hex):
+        """Decode an EPC typed by a user, with a readable error."""
+        try:
+            return epc_codec.decode(epc_hex)
+        except epc_codec.EpcError as error:
+            raise ValidationError(
+                self.env._(
+                    "%(epc)s is not a valid EPC: %(reason)s", epc=epc_hex, reason=error
+                )
+            ) from error
+
+    @api.model
+    def _prepare_decoded_values(self, decoded):
+        """Stored values of a decoded EPC (an epc_codec.Epc)."""
+        return {
+            "scheme": decoded.scheme,
+            "pure_identity_uri": decoded.pure_identity_uri,
+            "tag_uri": decoded.tag_uri,
+            "element_string": decoded.element_string,
+            "gtin": decoded.gtin14 or False,
+            "serial": decoded.serial if decoded.kind == "sgtin" else False,
+        }
+
+    def action_match(self):
+        """Match the tags again, e.g. after products, lots, packages or
+        location barcodes were created."""
+        for company in self.company_id:
+            tags = self.filtered(lambda tag, c=company: tag.company_id == c)
+            decoded = {tag.epc: epc_codec.decode(tag.epc) for tag in tags}
+            matches = self._match(company, decoded)
+            for tag in tags:
+                tag.write(matches[tag.epc])
+        return True
+
+    def action_view_reads(self):
+        """Open the reads of this tag."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock_rfid.stock_rfid_read_action"
+        )
+        action["domain"] = [("tag_id", "=", self.id)]
+        return action
+
+    @api.model
+    def _get_or_create(self, company, decoded):
+        """Ids of the tags of ``company`` for ``decoded`` ({epc hex: Epc}),
+        creating the unknown ones, matched, in one create."""
+        existing = self.search_fetch(
+            [("company_id", "=", company.id), ("epc", "in", list(decoded))], ["epc"]
+        )
+        ids = {tag.epc: tag.id for tag in existing}
+        missing = {key: value for key, value in decoded.items() if key not in ids}
+        if missing:
+            matches = self._match(company, missing)
+            vals_list = [
+                {
+                    **self._prepare_decoded_values(value),
+                    **matches[key],
+                    "epc": key,
+                    "company_id": company.id,
+                }
+                for key, value in missing.items()
+            ]
+            created = self.with_context(**BULK_CONTEXT).create(vals_list)
+            ids.update(zip(missing, created.ids, strict=True))
+        return ids
+
+    @api.model
+    def _match(self, company, decoded):
+        """{epc: {product_id, lot_id, package_id, gln_location_id}} for
+        ``decoded`` ({epc: Epc}), with one search per kind of record."""
+        by_kind = {}
+        for key, value in decoded.items():
+            by_kind.setdefault(value.kind, {})[key] = value
+        products, lots = self._match_sgtin(company, by_kind.get("sgtin", {}))
+        packages = self._match_keys(
+            "stock.quant.package", "name", company, by_kind.get("sscc", {})
+        )
+        locations = self._match_keys(
+            "stock.location", "barcode", company, by_kind.get("sgln", {})
+        )
+        return {
+            key: {
+                "product_id": products.get(key, False),
+                "lot_id": lots.get(key, False),
+                "package_id": packages.get(key, False),
+                "gln_location_id": locations.get(key, False),
+            }
+            for key in decoded
+        }
+
+    @api.model
+    def _match_keys(self, model, field, company, decoded):
+        """{epc: record id} of ``model`` whose ``field`` is the GS1 key."""
+        if not decoded:
+            return {}
+        keys = {value.gs1_key for value in decoded.values()}
+        records = self.env[model].search_fetch(
+            [(field, "in", list(keys)), ("company_id", "in", [False, company.id])],
+            [field],
+        )
+        ids = {record[field]: record.id for record in records}
+        return {key: ids.get(value.gs1_key, False) for key, value in decoded.items()}
+
+    @api.model
+    def _match_sgtin(self, company, decoded):
+        """({epc: product id}, {epc: lot id}): products by barcode, any GTIN
+        form; lots or serials by name == SGTIN serial for that product."""
+        if not decoded:
+            return {}, {}
+        forms = {
+            form: value.gtin14
+            for value in decoded.values()
+            for form in gtin_barcodes(value.gtin14)
+        }
+        products = self.env["product.product"].search_fetch(
+            [("barcode", "in", list(forms)), ("company_id", "in", [False, company.id])],
+            ["barcode"],
+        )
+        by_gtin = {forms[product.barcode]: product.id for product in products}
+        product_of = {key: by_gtin.get(v.gtin14, False) for key, v in decoded.items()}
+        lots = self.env["stock.lot"].search_fetch(
+            [
+                ("product_id", "in", products.ids),
+                ("name", "in", list({value.serial for value in decoded.values()})),
+                ("company_id", "in", [False, company.id]),
+            ],
+            ["product_id", "name"],
+        )
+        lot_ids = {(lot.product_id.id, lot.name): lot.id for lot in lots}
+        lot_of = {
+            key: lot_ids.get((product_of[key], value.serial), False)
+            for key, value in decoded.items()
+        }
+        return product_of, lot_of
+
+    @api.model
+    def _update_from_sightings(self, reader, sightings, tag_ids, points):
+        """Follow the reads on the tags, in one UPDATE: first and last seen,
+        last reader, antenna and location (of the latest sighting), and a
+        commissioned or missing tag becomes active."""
+        latest = {}
+        for sighting in sightings:
+            tag_id = tag_ids[sighting.epc]
+            if tag_id not in latest or sighting.last_seen > latest[tag_id].last_seen:
+                latest[tag_id] = sighting
+        self.flush_model()
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::timestamp, %s::timestamp, %s::int, %s::int)",
+                tag_id,
+                sighting.first_seen,
+                sighting.last_seen,
+                *points.get(sighting.antenna, points[None]),
+            )
+            for tag_id, sighting in latest.items()
+        )
+        self.env.cr.execute(SQL(UPDATE_FROM_SIGHTINGS, reader.id, values))
+        self.invalidate_model(SIGHTING_FIELDS)

@@ -1,0 +1,1 @@
+from . import stock_rfid_reader_key_show
