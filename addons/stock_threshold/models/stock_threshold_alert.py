@@ -25,6 +25,13 @@ KIND_FAMILY = {
 # Severity steps a kind adds to its rule's severity.
 KIND_RANK = {"below_min": 0, "below_safety": 1, "out_of_stock": 2, "overstock": 0}
 OPEN_STATES = ("open", "acknowledged", "snoozed")
+# Changes made by the evaluation say what happened in one logged note each,
+# instead of field tracking and creation messages.
+SYSTEM_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+}
 # Figures of the current status shown on the alert.
 STATUS_FIGURES = (
     "on_hand",
@@ -228,7 +235,7 @@ class StockThresholdAlert(models.Model):
             ]
         )
         by_key = {(a.product_id.id, a.location_id.id, a.family): a for a in open_alerts}
-        to_create = []
+        to_create, changes, recovered = [], [], self.browse()
         for status in statuses:
             wanted = self._get_wanted_kinds(status)
             for family in set(KIND_FAMILY.values()):
@@ -239,10 +246,19 @@ class StockThresholdAlert(models.Model):
                 if kind and not alert:
                     to_create.append(self._prepare_alert_values(status, kind))
                 elif kind and alert.kind != kind:
-                    alert._change_kind(kind, status)
+                    changes.append((alert, kind, status))
                 elif not kind and alert:
-                    alert._resolve(self.env._("The stock is back within its levels."))
-        created = self.create(to_create)
+                    recovered |= alert
+        recovered._resolve(self.env._("The stock is back within its levels."))
+        self._change_kinds(changes)
+        created = self.with_context(**SYSTEM_CONTEXT).create(to_create)
+        created._log_batch(
+            lambda alert: self.env._(
+                "Detected: free %(free)s, forecast %(forecast)s.",
+                free=alert.detected_free,
+                forecast=alert.detected_forecast,
+            )
+        )
         created._notify_responsible(opened=True)
         return created
 
@@ -301,37 +317,46 @@ class StockThresholdAlert(models.Model):
             lambda u: status.company_id in u.company_ids and not u.share
         )[:1]
 
-    def _change_kind(self, kind, status):
-        """Move to another kind of the family; a worse one re-opens the alert
-        and notifies again."""
-        self.ensure_one()
+    @api.model
+    def _change_kinds(self, changes):
+        """Move alerts to another kind of their family, ``changes`` being
+        ``[(alert, kind, status)]``; worse kinds re-open the alert and notify
+        again. Writes are grouped by values, messages logged in one batch."""
         kinds = dict(KIND_SELECTION)
-        worse = KIND_RANK[kind] > KIND_RANK[self.kind]
-        body = self.env._(
-            "%(verb)s from %(old)s to %(new)s: free %(free)s, forecast %(forecast)s.",
-            verb=self.env._("Escalated") if worse else self.env._("De-escalated"),
-            old=kinds[self.kind],
-            new=kinds[kind],
-            free=status.free,
-            forecast=status.forecast,
-        )
-        values = {
-            "kind": kind,
-            "severity": self._get_severity(status.rule_id, kind),
-            "rule_id": status.rule_id.id,
-        }
-        if worse:
-            values.update(state="open", snoozed_until=False)
-        self.write(values)
-        self.message_post(body=body)
-        if worse:
-            self._notify_responsible(opened=False)
+        groups = defaultdict(lambda: self.browse())
+        bodies, worse_alerts = {}, self.browse()
+        for alert, kind, status in changes:
+            worse = KIND_RANK[kind] > KIND_RANK[alert.kind]
+            severity = self._get_severity(status.rule_id, kind)
+            groups[kind, severity, status.rule_id.id, worse] |= alert
+            worse_alerts |= alert if worse else self.browse()
+            bodies[alert.id] = self.env._(
+                "%(verb)s from %(old)s to %(new)s: free %(free)s, "
+                "forecast %(forecast)s.",
+                verb=self.env._("Escalated") if worse else self.env._("De-escalated"),
+                old=kinds[alert.kind],
+                new=kinds[kind],
+                free=status.free,
+                forecast=status.forecast,
+            )
+        for (kind, severity, rule_id, worse), alerts in groups.items():
+            values = {"kind": kind, "severity": severity, "rule_id": rule_id}
+            if worse:
+                values.update(state="open", snoozed_until=False)
+            alerts.with_context(**SYSTEM_CONTEXT).write(values)
+        self.browse(bodies)._message_log_batch(bodies=bodies)
+        worse_alerts._notify_responsible(opened=False)
+
+    def _log_batch(self, body_of):
+        """Log one note per alert in one batch (no notification)."""
+        if self:
+            self._message_log_batch(bodies={alert.id: body_of(alert) for alert in self})
 
     def _resolve(self, reason):
         """Resolve with a message and close the responsible's activities."""
         if not self:
             return
-        self.write(
+        self.with_context(**SYSTEM_CONTEXT).write(
             {
                 "state": "resolved",
                 "resolved_at": fields.Datetime.now(),
@@ -339,8 +364,7 @@ class StockThresholdAlert(models.Model):
                 "snoozed_until": False,
             }
         )
-        for alert in self:
-            alert.message_post(body=reason)
+        self._log_batch(lambda alert: reason)
         self.activity_ids.action_feedback(feedback=reason)
 
     @api.model
@@ -350,9 +374,10 @@ class StockThresholdAlert(models.Model):
         alerts = self.search(
             [("state", "=", "snoozed"), ("snoozed_until", "<=", fields.Datetime.now())]
         )
-        alerts.write({"state": "open", "snoozed_until": False})
-        for alert in alerts:
-            alert.message_post(body=self.env._("Snooze ended; the alert holds."))
+        alerts.with_context(**SYSTEM_CONTEXT).write(
+            {"state": "open", "snoozed_until": False}
+        )
+        alerts._log_batch(lambda alert: self.env._("Snooze ended; the alert holds."))
         alerts._notify_responsible(opened=False)
         return alerts
 
@@ -366,14 +391,22 @@ class StockThresholdAlert(models.Model):
             "stock_threshold.mail_activity_type_stock_alert", raise_if_not_found=False
         )
         by_user = defaultdict(lambda: self.browse())
+        activities = []
+        model_id = self.env["ir.model"]._get_id(self._name)
         for alert in self.filtered("user_id"):
             by_user[alert.user_id] |= alert
             if activity_type and not alert.activity_ids:
-                alert.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    user_id=alert.user_id.id,
-                    summary=alert.display_name,
+                activities.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": alert.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": alert.user_id.id,
+                        "summary": alert.display_name,
+                        "date_deadline": fields.Date.context_today(self),
+                    }
                 )
+        self.env["mail.activity"].sudo().create(activities)
         for user, alerts in by_user.items():
             user._bus_send(
                 "stock_threshold_alert",
