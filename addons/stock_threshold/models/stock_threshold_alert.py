@@ -235,7 +235,7 @@ class StockThresholdAlert(models.Model):
             ]
         )
         by_key = {(a.product_id.id, a.location_id.id, a.family): a for a in open_alerts}
-        to_create, changes, recovered = [], [], self.browse()
+        to_create, changes, recovered_ids = [], [], []
         for status in statuses:
             wanted = self._get_wanted_kinds(status)
             for family in set(KIND_FAMILY.values()):
@@ -248,8 +248,10 @@ class StockThresholdAlert(models.Model):
                 elif kind and alert.kind != kind:
                     changes.append((alert, kind, status))
                 elif not kind and alert:
-                    recovered |= alert
-        recovered._resolve(self.env._("The stock is back within its levels."))
+                    recovered_ids.append(alert.id)
+        self.browse(recovered_ids)._resolve(
+            self.env._("The stock is back within its levels.")
+        )
         self._change_kinds(changes)
         created = self.with_context(**SYSTEM_CONTEXT).create(to_create)
         created._log_batch(
@@ -323,13 +325,14 @@ class StockThresholdAlert(models.Model):
         ``[(alert, kind, status)]``; worse kinds re-open the alert and notify
         again. Writes are grouped by values, messages logged in one batch."""
         kinds = dict(KIND_SELECTION)
-        groups = defaultdict(lambda: self.browse())
-        bodies, worse_alerts = {}, self.browse()
+        groups = defaultdict(list)
+        bodies, worse_ids = {}, []
         for alert, kind, status in changes:
             worse = KIND_RANK[kind] > KIND_RANK[alert.kind]
             severity = self._get_severity(status.rule_id, kind)
-            groups[kind, severity, status.rule_id.id, worse] |= alert
-            worse_alerts |= alert if worse else self.browse()
+            groups[kind, severity, status.rule_id.id, worse].append(alert.id)
+            if worse:
+                worse_ids.append(alert.id)
             bodies[alert.id] = self.env._(
                 "%(verb)s from %(old)s to %(new)s: free %(free)s, "
                 "forecast %(forecast)s.",
@@ -339,13 +342,13 @@ class StockThresholdAlert(models.Model):
                 free=status.free,
                 forecast=status.forecast,
             )
-        for (kind, severity, rule_id, worse), alerts in groups.items():
+        for (kind, severity, rule_id, worse), alert_ids in groups.items():
             values = {"kind": kind, "severity": severity, "rule_id": rule_id}
             if worse:
                 values.update(state="open", snoozed_until=False)
-            alerts.with_context(**SYSTEM_CONTEXT).write(values)
+            self.browse(alert_ids).with_context(**SYSTEM_CONTEXT).write(values)
         self.browse(bodies)._message_log_batch(bodies=bodies)
-        worse_alerts._notify_responsible(opened=False)
+        self.browse(worse_ids)._notify_responsible(opened=False)
 
     def _log_batch(self, body_of):
         """Log one note per alert in one batch (no notification)."""
@@ -390,11 +393,11 @@ class StockThresholdAlert(models.Model):
         activity_type = self.env.ref(
             "stock_threshold.mail_activity_type_stock_alert", raise_if_not_found=False
         )
-        by_user = defaultdict(lambda: self.browse())
+        by_user = defaultdict(list)
         activities = []
         model_id = self.env["ir.model"]._get_id(self._name)
         for alert in self.filtered("user_id"):
-            by_user[alert.user_id] |= alert
+            by_user[alert.user_id].append(alert)
             if activity_type and not alert.activity_ids:
                 activities.append(
                     {
