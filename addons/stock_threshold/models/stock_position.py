@@ -387,9 +387,7 @@ scope AS (
         def rnd(expression, alias="s"):
             # odoo.tools.float_round, HALF-UP: nudge by one ulp, round half
             # away from zero, in float8 like Odoo's Python floats.
-            rounding = SQL.identifier(
-                alias, "unit_rounding" if alias == "s" else "rounding"
-            )
+            rounding = SQL.identifier(alias, "rounding")
             normalized = SQL("(%s) / %s", expression, rounding)
             return SQL(
                 "SIGN(%s) * FLOOR(ABS(%s) * %s + 0.5) * %s",
@@ -402,7 +400,13 @@ scope AS (
         return SQL(
             """
 summed AS (
-    SELECT product_id, scope_id, MAX(rule_id) AS rule_id, MAX(rounding) AS rounding,
+    SELECT product_id, scope_id, MAX(rule_id) AS rule_id,
+           -- pairs without a governing row (live API) read their product's unit
+           COALESCE(MAX(rounding), (
+               SELECT u.rounding FROM product_product p
+                 JOIN product_template t ON t.id = p.product_tmpl_id
+                 JOIN uom_uom u ON u.id = t.uom_id
+                WHERE p.id = fact.product_id)) AS rounding,
            MAX(threshold_type) AS threshold_type, MAX(min_value) AS min_value,
            MAX(safety_value) AS safety_value, MAX(max_value) AS max_value,
            MAX(lead_days) AS lead_days,
@@ -415,15 +419,8 @@ summed AS (
       FROM fact
      GROUP BY product_id, scope_id
     HAVING bool_or(is_pair)
-), with_rounding AS (
-    SELECT s.*, COALESCE(s.rounding, (
-               SELECT u.rounding FROM product_product p
-                 JOIN product_template t ON t.id = p.product_tmpl_id
-                 JOIN uom_uom u ON u.id = t.uom_id
-                WHERE p.id = s.product_id)) AS unit_rounding
-      FROM summed s
 ), rounded AS MATERIALIZED (
-    SELECT s.product_id, s.scope_id, s.rule_id, s.unit_rounding AS rounding,
+    SELECT s.product_id, s.scope_id, s.rule_id, s.rounding,
            s.threshold_type, s.min_value, s.safety_value, s.max_value,
            %(on_hand)s AS on_hand, %(reserved)s AS reserved,
            %(incoming)s AS incoming, %(in_transit)s AS in_transit,
@@ -434,7 +431,7 @@ summed AS (
                        WHERE x.day <= COALESCE(NULLIF(s.lead_days, 0), %(lead_days)s))
            END AS incoming_lead,
            s.used / %(usage_days)s AS daily_usage
-      FROM with_rounding s
+      FROM summed s
 ), derived AS MATERIALIZED (
     SELECT f.*, %(free)s AS free, %(forecast)s AS forecast,
            CASE WHEN f.threshold_type = 'days' THEN f.daily_usage ELSE 1 END

@@ -422,26 +422,12 @@ class StockThresholdRule(models.Model):
             )
         return reason
 
-    @api.model
-    def _get_governing_rules(self, product_ids, location_ids, own_scope_only=False):
-        """Return ``{(product_id, location_id): rule_id}`` by precedence.
-
-        One query for any number of products and locations. ``product_ids``
-        None means every active storable product. With ``own_scope_only``,
-        only pairs whose governing rule is scoped on that very location are
-        kept: those are the pairs the status evaluation stores.
-        """
-        if not location_ids or product_ids == []:
-            return {}
-        self.env.flush_all()
-        self.env.cr.execute(
-            self._governing_rules_query(product_ids, location_ids, own_scope_only)
-        )
-        return {(row[0], row[1]): row[2] for row in self.env.cr.fetchall()}
-
     def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
-        """The query behind ``_get_governing_rules``, also embedded in the
-        positions query. ``product_ids`` is a list, None (every active
+        """``(product_id, location_id, rule_id, ...)``: the governing rule of
+        products in locations by precedence, for the positions query (one
+        query for any number of them). With ``own_scope_only``, only pairs
+        whose rule is scoped on that very location: those the statuses
+        store. ``product_ids`` is a list, None (every active
         storable product) or an ``SQL`` subquery returning product ids.
         Columns: ``product_id``, ``location_id``, ``rule_id``, then what the
         evaluation needs: the product unit's ``rounding`` and the rule's

@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -7,8 +6,6 @@ from odoo.tools import SQL
 
 from ..tools.status import STATUS_SELECTION
 from .stock_position import FIGURES
-
-_logger = logging.getLogger(__name__)
 
 STATUS_PRIORITY = {code: index for index, (code, _label) in enumerate(STATUS_SELECTION)}
 # Draft RFQ quantities are read live through the position hook, not stored.

@@ -82,11 +82,14 @@ class TestThresholdRule(ThresholdCommon):
             [rule_product.id, rule_child.id, rule_parent.id, rule_all.id],
         )
         self.assertIn("takes precedence", explained["reason"])
-        governing = Rule._get_governing_rules(
-            (self.product | self.product_2).ids, location.ids
+        # The evaluation query (SQL) agrees with the explanation (Python).
+        rows = self.env["stock.position"].get_positions(
+            product_ids=(self.product | self.product_2).ids,
+            warehouse_ids=self.wh_a.ids,
         )
-        self.assertEqual(governing[self.product.id, location.id], rule_product.id)
-        self.assertEqual(governing[self.product_2.id, location.id], rule_parent.id)
+        governing = {row["product_id"]: row["rule_id"] for row in rows}
+        self.assertEqual(governing[self.product.id], rule_product.id)
+        self.assertEqual(governing[self.product_2.id], rule_parent.id)
 
     def test_precedence_location_after_product(self):
         rule_wh = self._create_rule()
