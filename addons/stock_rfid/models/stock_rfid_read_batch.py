@@ -122,10 +122,11 @@ class StockRfidReadBatch(models.Model):
                 merges.append((latest[0], sighting))
             else:
                 creations.append(sighting)
-        self._create_reads(reader, creations, tag_ids)
+        points = self._read_points(reader)
+        self._create_reads(reader, creations, tag_ids, points)
         self._merge_reads(merges)
         self.env["stock.rfid.tag"]._update_from_sightings(
-            reader, sightings, tag_ids, self._read_points(reader)
+            reader, sightings, tag_ids, points
         )
         return len(creations)
 
@@ -172,9 +173,9 @@ class StockRfidReadBatch(models.Model):
         )
         return {tag_id: (read_id, first, last) for tag_id, read_id, first, last in rows}
 
-    def _create_reads(self, reader, sightings, tag_ids):
-        """Create one read per sighting, in one create."""
-        points = self._read_points(reader)
+    def _create_reads(self, reader, sightings, tag_ids, points):
+        """Create one read per sighting, in one create; ``points`` as
+        ``_read_points`` gives them."""
         vals_list = []
         for sighting in sightings:
             antenna_id, location_id = points.get(sighting.antenna, points[None])
