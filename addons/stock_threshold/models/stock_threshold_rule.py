@@ -4,7 +4,10 @@ from odoo.tools import SQL
 
 from ..tools.status import SEVERITY_SELECTION
 
-PRODUCT_SCOPE_RANK = {"product": 3, "category": 2, "all": 1}
+# Precedence of the rules matching a product in a location: a more specific
+# product scope wins (product, then category, deeper category first), then a
+# more specific location; the rule id only makes ties impossible to flip.
+PRECEDENCE_ORDER = SQL("rank DESC, categ_depth DESC, location_depth DESC, rule_id DESC")
 
 
 class StockThresholdRule(models.Model):
@@ -379,29 +382,18 @@ class StockThresholdRule(models.Model):
         self.env["stock.threshold.status"]._evaluate(location_ids=scopes.ids)
 
     def _get_candidate_rules(self, product, location):
-        """Rules matching a product and a location, best first."""
-        rules = self.search(
-            [
-                ("company_id", "=", location.company_id.id or self.env.company.id),
-                ("scope_location_id", "parent_of", location.id),
-                "|",
-                "|",
-                ("product_id", "=", product.id),
-                "&",
-                ("product_scope", "=", "category"),
-                ("categ_id", "parent_of", product.categ_id.id),
-                ("product_scope", "=", "all"),
-            ]
+        """Rules matching a product and a location, best first: the
+        candidates of ``_rule_candidates_query`` in its precedence order, so
+        that the explanation and the evaluation can never disagree."""
+        company = (location.company_id or self.env.company) & self.env.companies
+        self.env.cr.execute(
+            SQL(
+                "SELECT rule_id FROM (%s) c ORDER BY %s",
+                self._rule_candidates_query([product.id], [location.id], company.ids),
+                PRECEDENCE_ORDER,
+            )
         )
-        return rules.sorted(lambda rule: rule._get_precedence_key(), reverse=True)
-
-    def _get_precedence_key(self):
-        self.ensure_one()
-        return (
-            PRODUCT_SCOPE_RANK[self.product_scope],
-            len(self.categ_id.parent_path or ""),
-            len(self.scope_location_id.parent_path or ""),
-        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _get_precedence_reason(self, product, others):
         self.ensure_one()
@@ -422,17 +414,15 @@ class StockThresholdRule(models.Model):
             )
         return reason
 
-    def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
-        """``(product_id, location_id, rule_id, ...)``: the governing rule of
-        products in locations by precedence, for the positions query (one
-        query for any number of them). With ``own_scope_only``, only pairs
-        whose rule is scoped on that very location: those the statuses
-        store. ``product_ids`` is a list, None (every active
-        storable product) or an ``SQL`` subquery returning product ids.
-        Columns: ``product_id``, ``location_id``, ``rule_id``, then what the
-        evaluation needs: the product unit's ``rounding`` and the rule's
-        ``threshold_type``, ``min_value``, ``safety_value``, ``max_value``
-        and ``lead_days``."""
+    def _rule_candidates_query(self, product_ids, location_ids, company_ids=None):
+        """Every rule matching each product in each location, with the keys
+        of the precedence (``PRECEDENCE_ORDER``): the one definition of
+        which rules apply where. ``product_ids`` is a list, None (every
+        active storable product) or an ``SQL`` subquery returning product
+        ids; ``company_ids`` defaults to the environment's companies.
+        Columns: ``product_id``, ``location_id``, ``rule_id``,
+        ``scope_location_id``, ``rank``, ``categ_depth``,
+        ``location_depth`` and the product unit's ``rounding``."""
         if product_ids is None:
             product_filter = SQL("p.active AND t.active")
         elif isinstance(product_ids, SQL):
@@ -474,21 +464,41 @@ WITH rule AS (
            1, 0, r.location_depth, p.company_id, r.company_id, p.rounding
       FROM rule r CROSS JOIN product p
      WHERE r.product_scope = 'all'
-), winner AS (
+)
+SELECT product_id, location_id, rule_id, scope_location_id, rank, categ_depth,
+       location_depth, rounding
+  FROM candidate
+ WHERE company_id IS NULL OR company_id = rc
+""",
+            companies=self.env.companies.ids if company_ids is None else company_ids,
+            locations=list(location_ids),
+            product_filter=product_filter,
+        )
+
+    def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
+        """``(product_id, location_id, rule_id, ...)``: the governing rule of
+        products in locations by precedence, for the positions query (one
+        query for any number of them). With ``own_scope_only``, only pairs
+        whose rule is scoped on that very location: those the statuses
+        store. ``product_ids`` as in ``_rule_candidates_query``.
+        Columns: ``product_id``, ``location_id``, ``rule_id``, then what the
+        evaluation needs: the product unit's ``rounding`` and the rule's
+        ``threshold_type``, ``min_value``, ``safety_value``, ``max_value``
+        and ``lead_days``."""
+        return SQL(
+            """
+WITH winner AS (
     SELECT DISTINCT ON (product_id, location_id)
            product_id, location_id, rule_id, scope_location_id, rounding
-      FROM candidate
-     WHERE company_id IS NULL OR company_id = rc
-     ORDER BY product_id, location_id, rank DESC, categ_depth DESC,
-              location_depth DESC
+      FROM (%(candidates)s) candidate
+     ORDER BY product_id, location_id, %(precedence)s
 )
 SELECT w.product_id, w.location_id, w.rule_id, w.rounding, v.threshold_type,
        v.min_value, v.safety_value, v.max_value, v.lead_days
   FROM winner w JOIN stock_threshold_rule v ON v.id = w.rule_id
  WHERE NOT %(own_scope_only)s OR w.scope_location_id = w.location_id
 """,
-            companies=self.env.companies.ids,
-            locations=list(location_ids),
-            product_filter=product_filter,
+            candidates=self._rule_candidates_query(product_ids, location_ids),
+            precedence=PRECEDENCE_ORDER,
             own_scope_only=bool(own_scope_only),
         )

@@ -82,7 +82,7 @@ class TestThresholdRule(ThresholdCommon):
             [rule_product.id, rule_child.id, rule_parent.id, rule_all.id],
         )
         self.assertIn("takes precedence", explained["reason"])
-        # The evaluation query (SQL) agrees with the explanation (Python).
+        # The evaluation governs by the same rules as the explanation.
         rows = self.env["stock.position"].get_positions(
             product_ids=(self.product | self.product_2).ids,
             warehouse_ids=self.wh_a.ids,
