@@ -136,12 +136,27 @@ class StockPosition(models.AbstractModel):
             return []
         self.env.flush_all()
         pairs = "products" if product_ids else "activity"
+        rows = []
+        now = fields.Datetime.now()
         with self._without_jit():
-            self.env.cr.execute(self._positions_query(location_ids, product_ids, pairs))
-            rows = self.env.cr.dictfetchall()
+            for company, scope_ids in self._group_by_company(location_ids):
+                # each company with its own usage window and default lead time
+                query = self.with_company(company)._positions_query(
+                    scope_ids, product_ids, pairs, now
+                )
+                self.env.cr.execute(query)
+                rows += self.env.cr.dictfetchall()
         for row in rows:
             row["key"] = (row.pop("product_id"), row.pop("scope_id"))
         return rows
+
+    def _group_by_company(self, location_ids):
+        """``[(company, location_ids)]``: scope locations per company (those
+        without a company go with the current one), in one query."""
+        groups = defaultdict(list)
+        for location in self.env["stock.location"].browse(location_ids):
+            groups[location.company_id or self.env.company].append(location.id)
+        return list(groups.items())
 
     @contextmanager
     def _without_jit(self):

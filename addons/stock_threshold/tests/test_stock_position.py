@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -189,6 +190,55 @@ class TestStockPosition(ThresholdCommon):
             product_ids=self.product_2.ids, warehouse_ids=self.wh_a.ids
         )[0]
         self.assertIs(row["days_of_cover"], False)
+
+    def test_usage_window_of_each_company(self):
+        """One call over two companies takes each company's own window."""
+        self.company.threshold_usage_days = 10
+        self._validate(self.delivery)  # 10 out of warehouse A
+        company_b = self.env["res.company"].create(
+            {"name": "Threshold Co B", "threshold_usage_days": 5}
+        )
+        wh_other = self.env["stock.warehouse"].search(
+            [("company_id", "=", company_b.id)], limit=1
+        )
+        self._add_stock(self.product, wh_other.lot_stock_id, 50)
+        customers_b = self.env["stock.location"].create(
+            {"name": "Customers B", "usage": "customer", "company_id": company_b.id}
+        )
+        delivery_b = (
+            self.env["stock.picking"]
+            .with_company(company_b)
+            .create(
+                {
+                    "picking_type_id": wh_other.out_type_id.id,
+                    "location_id": wh_other.lot_stock_id.id,
+                    "location_dest_id": customers_b.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": "out B",
+                                "product_id": self.product.id,
+                                "product_uom_qty": 10,
+                                "location_id": wh_other.lot_stock_id.id,
+                                "location_dest_id": customers_b.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        delivery_b.action_confirm()
+        self._validate(delivery_b)
+        rows = (
+            self.env["stock.position"]
+            .with_context(allowed_company_ids=(self.company | company_b).ids)
+            .get_positions(
+                product_ids=self.product.ids, warehouse_ids=(self.wh_a | wh_other).ids
+            )
+        )
+        usage = {row["warehouse_id"]: row["daily_usage"] for row in rows}
+        self.assertAlmostEqual(usage[self.wh_a.id], 1.0)  # 10 over 10 days
+        self.assertAlmostEqual(usage[wh_other.id], 2.0)  # 10 over 5 days
 
     def test_scope_keys_and_default_products(self):
         rows = self._positions(location_ids=self.shelf_a.ids)
