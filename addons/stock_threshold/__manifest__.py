@@ -30,6 +30,9 @@
         "web.assets_backend": [
             "stock_threshold/static/src/js/stock_alert_notification_service.js",
         ],
+        "web.assets_tests": [
+            "stock_threshold/static/tests/tours/*.js",
+        ],
     },
     "installable": True,
 }

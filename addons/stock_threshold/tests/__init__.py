@@ -5,4 +5,5 @@ from . import (
     test_stock_threshold_alert,
     test_stock_threshold_rule,
     test_stock_threshold_status,
+    test_tour,
 )
