@@ -7,5 +7,7 @@ from . import (
     stock_threshold_alert,
     stock_threshold_rule,
     stock_threshold_status,
+    stock_threshold_webhook,
+    stock_threshold_webhook_delivery,
     stock_warehouse,
 )

@@ -1,3 +1,5 @@
+import json
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -25,6 +27,8 @@ KIND_FAMILY = {
 # Severity steps a kind adds to its rule's severity.
 KIND_RANK = {"below_min": 0, "below_safety": 1, "out_of_stock": 2, "overstock": 0}
 OPEN_STATES = ("open", "acknowledged", "snoozed")
+# Last end of the digest window, so that no event is missed or sent twice.
+DIGEST_PARAM = "stock_threshold.alert_digest_last_run"
 # Changes made by the evaluation say what happened in one logged note each,
 # instead of field tracking and creation messages.
 SYSTEM_CONTEXT = {
@@ -95,6 +99,9 @@ class StockThresholdAlert(models.Model):
     snoozed_until = fields.Datetime(readonly=True, tracking=True)
     detected_at = fields.Datetime(
         required=True, readonly=True, default=fields.Datetime.now
+    )
+    escalated_at = fields.Datetime(
+        readonly=True, help="Last time the alert escalated to a worse kind."
     )
     acknowledged_at = fields.Datetime(readonly=True)
     acknowledged_uid = fields.Many2one(
@@ -249,10 +256,9 @@ class StockThresholdAlert(models.Model):
                     changes.append((alert, kind, status))
                 elif not kind and alert:
                     recovered_ids.append(alert.id)
-        self.browse(recovered_ids)._resolve(
-            self.env._("The stock is back within its levels.")
-        )
-        self._change_kinds(changes)
+        resolved = self.browse(recovered_ids)
+        resolved._resolve(self.env._("The stock is back within its levels."))
+        escalated = self._change_kinds(changes)
         created = self.with_context(**SYSTEM_CONTEXT).create(to_create)
         created._log_batch(
             lambda alert: self.env._(
@@ -261,7 +267,9 @@ class StockThresholdAlert(models.Model):
                 forecast=alert.detected_forecast,
             )
         )
-        created._notify_responsible(opened=True)
+        self._dispatch_events(
+            {"opened": created, "escalated": escalated, "resolved": resolved}
+        )
         return created
 
     @api.model
@@ -281,6 +289,7 @@ class StockThresholdAlert(models.Model):
         )
         orphans = self.browse(row[0] for row in self.env.cr.fetchall())
         orphans._resolve(self.env._("No rule governs this product here any more."))
+        self._dispatch_events({"resolved": orphans})
 
     def _get_wanted_kinds(self, status):
         """``{family: kind}`` that a status calls for (hook for new kinds)."""
@@ -322,8 +331,9 @@ class StockThresholdAlert(models.Model):
     @api.model
     def _change_kinds(self, changes):
         """Move alerts to another kind of their family, ``changes`` being
-        ``[(alert, kind, status)]``; worse kinds re-open the alert and notify
-        again. Writes are grouped by values, messages logged in one batch."""
+        ``[(alert, kind, status)]``; worse kinds re-open the alert. Writes
+        are grouped by values, messages logged in one batch. Returns the
+        escalated alerts."""
         kinds = dict(KIND_SELECTION)
         groups = defaultdict(list)
         bodies, worse_ids = {}, []
@@ -345,10 +355,14 @@ class StockThresholdAlert(models.Model):
         for (kind, severity, rule_id, worse), alert_ids in groups.items():
             values = {"kind": kind, "severity": severity, "rule_id": rule_id}
             if worse:
-                values.update(state="open", snoozed_until=False)
+                values.update(
+                    state="open",
+                    snoozed_until=False,
+                    escalated_at=fields.Datetime.now(),
+                )
             self.browse(alert_ids).with_context(**SYSTEM_CONTEXT).write(values)
         self.browse(bodies)._message_log_batch(bodies=bodies)
-        self.browse(worse_ids)._notify_responsible(opened=False)
+        return self.browse(worse_ids)
 
     def _log_batch(self, body_of):
         """Log one note per alert in one batch (no notification)."""
@@ -381,39 +395,95 @@ class StockThresholdAlert(models.Model):
             {"state": "open", "snoozed_until": False}
         )
         alerts._log_batch(lambda alert: self.env._("Snooze ended; the alert holds."))
-        alerts._notify_responsible(opened=False)
+        alerts._notify_people("woken")
         return alerts
 
     # ------------------------------------------------------------------
     # Channels
     # ------------------------------------------------------------------
-    def _notify_responsible(self, opened):
-        """Activity for the responsible (one open at a time) and a live
-        notice in their web client."""
+    @api.model
+    def _dispatch_events(self, events):
+        """Send alert events, ``{event: alerts}`` (opened, escalated,
+        resolved), through the channels enabled by each alert's rule or
+        company: people hear of what opened or escalated, webhooks of all
+        three. Nothing here waits on the network."""
+        for event in ("opened", "escalated"):
+            if events.get(event):
+                events[event]._notify_people(event)
+        self.env["stock.threshold.webhook"]._queue_events(
+            {
+                event: alerts._filter_channel("webhook")
+                for event, alerts in events.items()
+                if alerts
+            }
+        )
+
+    def _get_channels(self):
+        """``{channel: setting}`` of the alert: its rule's own channels when
+        the rule customises them, else its company's defaults."""
+        self.ensure_one()
+        rule = self.rule_id
+        if rule.alert_channels == "custom":
+            return {
+                "activity": rule.alert_activity,
+                "email": rule.alert_email,
+                "bus": rule.alert_bus,
+                "webhook": rule.alert_webhook,
+            }
+        company = self.company_id
+        return {
+            "activity": company.threshold_alert_activity,
+            "email": company.threshold_alert_email,
+            "bus": company.threshold_alert_bus,
+            "webhook": company.threshold_alert_webhook,
+        }
+
+    def _filter_channel(self, channel, value=True):
+        """The alerts whose ``channel`` setting is ``value``."""
+        return self.filtered(lambda alert: alert._get_channels()[channel] == value)
+
+    def _notify_people(self, event):
+        """Tell the responsible people of opened, escalated or woken alerts:
+        activity, live notice and e-mail, as the channels say."""
+        alerts = self.filtered("user_id")
+        alerts._filter_channel("activity")._schedule_responsible_activities()
+        alerts._filter_channel("bus")._send_notices(event)
+        alerts._filter_channel("email", "each")._send_alert_emails(event)
+
+    def _schedule_responsible_activities(self):
+        """One open *Stock Alert* activity per alert for its responsible,
+        created in one batch. Without the assignment e-mail that Odoo sends
+        activity by activity: the alert e-mail channel tells people."""
         activity_type = self.env.ref(
             "stock_threshold.mail_activity_type_stock_alert", raise_if_not_found=False
         )
-        by_user = defaultdict(list)
-        activities = []
+        if not activity_type:
+            return
         model_id = self.env["ir.model"]._get_id(self._name)
-        for alert in self.filtered("user_id"):
-            by_user[alert.user_id].append(alert)
-            if activity_type and not alert.activity_ids:
-                activities.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": alert.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": alert.user_id.id,
-                        "summary": alert.display_name,
-                        "date_deadline": fields.Date.context_today(self),
-                    }
-                )
-        self.env["mail.activity"].sudo().create(activities)
-        for user, alerts in by_user.items():
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": alert.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": alert.user_id.id,
+                    "summary": alert.display_name,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for alert in self
+                if not alert.activity_ids
+            ]
+        )
+
+    def _send_notices(self, event):
+        """One bus message per responsible with the notices of their alerts
+        (see static/src/js)."""
+        for user, alerts in self.grouped("user_id").items():
             user._bus_send(
                 "stock_threshold_alert",
-                [alert._get_notice(opened) for alert in alerts],
+                [alert._get_notice(event == "opened") for alert in alerts],
             )
 
     def _get_notice(self, opened):
@@ -429,3 +499,125 @@ class StockThresholdAlert(models.Model):
             "message": self.display_name,
             "severity": self.severity,
         }
+
+    def _send_alert_emails(self, event):
+        """Queue one e-mail per alert to its responsible from the alert
+        template, rendered in one batch; the mail queue sends them after
+        commit."""
+        template = self.env.ref(
+            "stock_threshold.mail_template_stock_alert", raise_if_not_found=False
+        )
+        alerts = self.filtered("user_id.email")
+        if template and alerts:
+            template.sudo().with_context(stock_alert_event=event).send_mail_batch(
+                alerts.ids
+            )
+
+    def _get_webhook_payload(self, event, key):
+        """The JSON body of a webhook event (documented in readme/USAGE.md)."""
+        self.ensure_one()
+
+        def when(value):
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+        warehouse = self.warehouse_id
+        alert = {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "state": self.state,
+            "product": {
+                "id": self.product_id.id,
+                "default_code": self.product_id.default_code or None,
+                "name": self.product_id.display_name,
+            },
+            "warehouse": (
+                {"id": warehouse.id, "code": warehouse.code, "name": warehouse.name}
+                if warehouse
+                else None
+            ),
+            "location": {
+                "id": self.location_id.id,
+                "name": self.location_id.complete_name,
+            },
+            "company": {"id": self.company_id.id, "name": self.company_id.name},
+            "rule_id": self.rule_id.id or None,
+            "detected_at": when(self.detected_at),
+            "resolved_at": when(self.resolved_at),
+            "detected": {
+                "on_hand": self.detected_on_hand,
+                "free": self.detected_free,
+                "forecast": self.detected_forecast,
+            },
+            "current": {name: self[name] for name in STATUS_FIGURES},
+        }
+        return json.dumps(
+            {
+                "id": key,
+                "event": event,
+                "occurred_at": when(fields.Datetime.now()),
+                "alert": alert,
+            },
+            sort_keys=True,
+        )
+
+    def _prepare_webhook_deliveries(self, event, webhook_ids):
+        """Delivery values of one event of the alert for webhooks: one
+        event id (the idempotency key) and one frozen body for all."""
+        self.ensure_one()
+        key = str(uuid.uuid4())
+        payload = self._get_webhook_payload(event, key)
+        return [
+            {
+                "webhook_id": webhook_id,
+                "alert_id": self.id,
+                "event": event,
+                "uuid": key,
+                "payload": payload,
+            }
+            for webhook_id in webhook_ids
+        ]
+
+    # ------------------------------------------------------------------
+    # Digest
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_digest(self):
+        """Daily e-mail per responsible of what opened, escalated and
+        resolved since the last run, for the alerts whose channels ask for
+        a digest."""
+        params = self.env["ir.config_parameter"].sudo()
+        now = fields.Datetime.now()
+        last_run = params.get_param(DIGEST_PARAM)
+        since = fields.Datetime.to_datetime(last_run) or now - timedelta(days=1)
+        alerts = self.search(
+            [
+                ("user_id", "!=", False),
+                "|",
+                "|",
+                ("detected_at", ">=", since),
+                ("escalated_at", ">=", since),
+                ("resolved_at", ">=", since),
+            ]
+        )
+        alerts = alerts._filter_channel("email", "digest")
+        for user, user_alerts in alerts.grouped("user_id").items():
+            user_alerts._send_digest(user, since, now)
+        params.set_param(DIGEST_PARAM, fields.Datetime.to_string(now))
+
+    def _send_digest(self, user, since, until):
+        """Queue the digest of these alerts to one user."""
+        template = self.env.ref(
+            "stock_threshold.mail_template_stock_alert_digest", raise_if_not_found=False
+        )
+        if not template or not user.email:
+            return
+
+        def between(name):
+            return self.filtered(lambda a: a[name] and since <= a[name] < until)
+
+        template.sudo().with_context(
+            digest_opened=between("detected_at"),
+            digest_escalated=between("escalated_at"),
+            digest_resolved=between("resolved_at"),
+        ).send_mail(user.id)

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.status import SEVERITY_SELECTION
+from .res_company import EMAIL_MODE_SELECTION
 
 # Precedence of the rules matching a product in a location: a more specific
 # product scope wins (product, then category, deeper category first), then a
@@ -116,6 +117,20 @@ class StockThresholdRule(models.Model):
         domain="[('share', '=', False)]",
         tracking=True,
     )
+    alert_channels = fields.Selection(
+        [("company", "Company defaults"), ("custom", "Custom")],
+        required=True,
+        default="company",
+        tracking=True,
+        help="How the alerts of this rule reach people and systems: as set "
+        "in the settings for the company, or as set here.",
+    )
+    alert_activity = fields.Boolean(string="Activity", default=True)
+    alert_email = fields.Selection(
+        EMAIL_MODE_SELECTION, string="E-mail", required=True, default="digest"
+    )
+    alert_bus = fields.Boolean(string="Live Notice", default=True)
+    alert_webhook = fields.Boolean(string="Webhooks", default=True)
     status_ids = fields.One2many("stock.threshold.status", "rule_id", string="Statuses")
     attention_count = fields.Integer(compute="_compute_attention_count")
 
