@@ -116,6 +116,18 @@ class StockPosition(models.AbstractModel):
         """Length of the window over which the average daily usage is taken."""
         return max(self.env.company.threshold_usage_days, 1)
 
+    def _get_dead_stock_days(self):
+        """How far back the last move out of a scope is looked for: the
+        longest dead stock period of the active rules."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(MAX(dead_stock_days), 0) FROM stock_threshold_rule "
+                "WHERE active AND company_id = ANY(%s)",
+                self.env.companies.ids,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
     def _get_default_lead_days(self):
         """Lead time of the rules that set none (days of cover count what
         arrives within it)."""
@@ -202,7 +214,7 @@ fact AS (%(facts)s),
             activity=self._activity_ctes(location_ids, activity_products, now),
             rules=rules,
             facts=self._facts_query(pairs, product_ids),
-            evaluation=self._evaluation_query(),
+            evaluation=self._evaluation_query(now),
         )
 
     def _governing_products(self, pairs, product_ids):
@@ -219,9 +231,10 @@ fact AS (%(facts)s),
     def _facts_query(self, pairs, product_ids):
         """Every row that makes or feeds a pair, in one shape: ``(product_id,
         scope_id, is_pair, rule_id, rounding, threshold_type, min_value,
-        safety_value, max_value, lead_days, day, on_hand, reserved, incoming,
-        on_order, in_transit, outgoing, used)``: the governing rule and its
-        values come from the rows of ``governing``.
+        safety_value, max_value, lead_days, dead_stock_days, day, on_hand,
+        reserved, incoming, on_order, in_transit, outgoing, used, last_out)``:
+        the governing rule and its values come from the rows of ``governing``;
+        ``day`` (from now) dates the open moves in and out.
 
         The evaluation groups them per pair instead of joining the CTEs, so
         that no plan can loop over one CTE for each row of another.
@@ -230,41 +243,41 @@ fact AS (%(facts)s),
         data_is_pair = pairs == "activity"
         no_rule = SQL(
             "NULL::float8, NULL::varchar, NULL::float8, NULL::float8, "
-            "NULL::float8, NULL::int"
+            "NULL::float8, NULL::int, NULL::int"
         )
         facts = [
             SQL(
                 """SELECT product_id, location_id AS scope_id, %s AS is_pair, rule_id,
                           rounding, threshold_type, min_value, safety_value,
-                          max_value, lead_days, NULL::int AS day,
+                          max_value, lead_days, dead_stock_days, NULL::int AS day,
                           0::float8 AS on_hand, 0::float8 AS reserved,
                           0::float8 AS incoming, 0::float8 AS on_order,
                           0::float8 AS in_transit, 0::float8 AS outgoing,
-                          0::float8 AS used
+                          0::float8 AS used, NULL::timestamp AS last_out
                      FROM governing""",
                 rule_is_pair,
             ),
             SQL(
                 """SELECT product_id, scope_id, %s, NULL, %s, NULL, on_hand,
-                          reserved, 0, 0, 0, 0, 0 FROM quant""",
+                          reserved, 0, 0, 0, 0, 0, NULL FROM quant""",
                 data_is_pair,
                 no_rule,
             ),
             SQL(
                 """SELECT product_id, scope_id, %s, NULL, %s, day, 0, 0,
-                          incoming, on_order, in_transit, 0, 0 FROM move_in""",
+                          incoming, on_order, in_transit, 0, 0, NULL FROM move_in""",
+                data_is_pair,
+                no_rule,
+            ),
+            SQL(
+                """SELECT product_id, scope_id, %s, NULL, %s, day, 0, 0,
+                          0, 0, 0, outgoing, 0, NULL FROM move_out""",
                 data_is_pair,
                 no_rule,
             ),
             SQL(
                 """SELECT product_id, scope_id, %s, NULL, %s, NULL, 0, 0,
-                          0, 0, 0, outgoing, 0 FROM move_out""",
-                data_is_pair,
-                no_rule,
-            ),
-            SQL(
-                """SELECT product_id, scope_id, %s, NULL, %s, NULL, 0, 0,
-                          0, 0, 0, 0, used FROM usage""",
+                          0, 0, 0, 0, used, last_out FROM usage""",
                 data_is_pair,
                 no_rule,
             ),
@@ -273,7 +286,7 @@ fact AS (%(facts)s),
             facts.append(
                 SQL(
                     """SELECT product_id, scope_id, TRUE, NULL, %s, NULL, 0, 0,
-                              0, 0, 0, 0, 0 FROM stored_status""",
+                              0, 0, 0, 0, 0, NULL FROM stored_status""",
                     no_rule,
                 )
             )
@@ -281,7 +294,7 @@ fact AS (%(facts)s),
             facts.append(
                 SQL(
                     """SELECT p.id, s.scope_id, TRUE, NULL, %s, NULL, 0, 0,
-                              0, 0, 0, 0, 0
+                              0, 0, 0, 0, 0, NULL
                          FROM unnest(%s::int[]) AS p(id) CROSS JOIN scope s""",
                     no_rule,
                     list(product_ids),
@@ -291,13 +304,16 @@ fact AS (%(facts)s),
 
     def _activity_ctes(self, location_ids, product_ids, now):
         """CTEs of what happens in the scopes: quants (on hand, reserved),
-        open moves in (per day from now) and out, usage over the window,
-        and the stored statuses.
+        open moves in and out (per day from now), usage over the window and
+        the last move out (back to the longest dead stock period), and the
+        stored statuses.
 
         ``scope_id`` is the scope location; moves inside one scope count for
         neither side. Quantities of moves are in the product's unit.
         """
         since = now - timedelta(days=self._get_usage_days())
+        # done moves out are read back far enough to tell dead stock
+        horizon = min(since, now - timedelta(days=self._get_dead_stock_days()))
 
         def product_filter(alias):
             if product_ids is None:
@@ -353,19 +369,24 @@ scope AS (
                         WHERE s.location_id = m.src_id AND s.scope_id = d.scope_id)
      GROUP BY m.product_id, d.scope_id, day
 ), move_out AS (
-    SELECT m.product_id, s.scope_id, SUM(m.product_qty) AS outgoing
+    SELECT m.product_id, s.scope_id,
+           GREATEST(0, CEIL(EXTRACT(EPOCH FROM (m.date - %(now)s)) / 86400))::int
+               AS day,
+           SUM(m.product_qty) AS outgoing
       FROM open_move m JOIN loc_scope s ON s.location_id = m.src_id
      WHERE NOT EXISTS (SELECT 1 FROM loc_scope d
                         WHERE d.location_id = m.dest_id AND d.scope_id = s.scope_id)
-     GROUP BY m.product_id, s.scope_id
+     GROUP BY m.product_id, s.scope_id, day
 ), usage AS (
     SELECT m.product_id, s.scope_id,
-           SUM(m.quantity / mu.factor * pu.factor)::float8 AS used
+           COALESCE(SUM(m.quantity / mu.factor * pu.factor)
+                        FILTER (WHERE m.date >= %(since)s), 0)::float8 AS used,
+           MAX(m.date) AS last_out
       FROM stock_move m
       JOIN loc_scope s ON s.location_id = m.location_id
       JOIN stock_location dl ON dl.id = m.location_dest_id
       %(uom_joins)s
-     WHERE m.state = 'done' AND m.date >= %(since)s AND m.date <= %(now)s
+     WHERE m.state = 'done' AND m.date >= %(horizon)s AND m.date <= %(now)s
        AND m.company_id = ANY(%(companies)s) %(move_filter)s
        AND dl.usage NOT IN ('inventory', 'supplier', 'view')
        AND NOT EXISTS (SELECT 1 FROM loc_scope d
@@ -386,9 +407,10 @@ scope AS (
             open_states=OPEN_MOVE_STATES,
             now=now,
             since=since,
+            horizon=horizon,
         )
 
-    def _evaluation_query(self):
+    def _evaluation_query(self, now):
         """Figures, levels and status of each ``pair`` (the status codes are
         defined here and only here, see ``tools.status``).
 
@@ -396,7 +418,10 @@ scope AS (
         levels in days of cover become quantities through the daily usage.
         Out of stock looks at the free quantity, the other levels at the
         forecast, as Odoo's reordering rules do, so that a product already on
-        order is not reported again.
+        order is not reported again. Beside the status, two flags: a projected
+        stock-out (the forecast at the lead time horizon is below zero, what
+        arrives later comes too late) and dead stock (stock on hand and no
+        move out for the rule's period).
         """
 
         def rnd(expression, alias="s"):
@@ -424,13 +449,15 @@ summed AS (
                 WHERE p.id = fact.product_id)) AS rounding,
            MAX(threshold_type) AS threshold_type, MAX(min_value) AS min_value,
            MAX(safety_value) AS safety_value, MAX(max_value) AS max_value,
-           MAX(lead_days) AS lead_days,
+           MAX(lead_days) AS lead_days, MAX(dead_stock_days) AS dead_stock_days,
+           MAX(last_out) AS last_out,
            SUM(on_hand) AS on_hand, SUM(reserved) AS reserved,
            SUM(incoming) AS incoming, SUM(on_order) AS on_order,
            SUM(in_transit) AS in_transit, SUM(outgoing) AS outgoing,
            SUM(used) AS used,
-           array_agg(day) FILTER (WHERE day IS NOT NULL) AS incoming_days,
-           array_agg(incoming) FILTER (WHERE day IS NOT NULL) AS incoming_qties
+           array_agg(day) FILTER (WHERE day IS NOT NULL) AS move_days,
+           array_agg(incoming) FILTER (WHERE day IS NOT NULL) AS incoming_qties,
+           array_agg(outgoing) FILTER (WHERE day IS NOT NULL) AS outgoing_qties
       FROM fact
      GROUP BY product_id, scope_id
     HAVING bool_or(is_pair)
@@ -440,13 +467,21 @@ summed AS (
            %(on_hand)s AS on_hand, %(reserved)s AS reserved,
            %(incoming)s AS incoming, %(in_transit)s AS in_transit,
            %(on_order)s AS on_order, %(outgoing)s AS outgoing,
-           CASE WHEN s.incoming_days IS NULL THEN 0
-                ELSE (SELECT COALESCE(SUM(x.qty), 0)
-                        FROM unnest(s.incoming_days, s.incoming_qties) AS x(day, qty)
-                       WHERE x.day <= COALESCE(NULLIF(s.lead_days, 0), %(lead_days)s))
-           END AS incoming_lead,
-           s.used / %(usage_days)s AS daily_usage
+           COALESCE(horizon.incoming, 0) AS incoming_lead,
+           %(forecast_lead)s AS forecast_lead,
+           s.used / %(usage_days)s AS daily_usage,
+           s.dead_stock_days > 0 AND s.on_hand > 0
+               AND (s.last_out IS NULL
+                    OR s.last_out < %(now)s - make_interval(days => s.dead_stock_days))
+               AS dead_stock
       FROM summed s
+      -- open moves within the lead time (the rule's, or the company's)
+      LEFT JOIN LATERAL (
+           SELECT SUM(x.incoming) AS incoming, SUM(x.outgoing) AS outgoing
+             FROM unnest(s.move_days, s.incoming_qties, s.outgoing_qties)
+                  AS x(day, incoming, outgoing)
+            WHERE x.day <= COALESCE(NULLIF(s.lead_days, 0), %(lead_days)s)
+      ) horizon ON s.move_days IS NOT NULL
 ), derived AS MATERIALIZED (
     SELECT f.*, %(free)s AS free, %(forecast)s AS forecast,
            CASE WHEN f.threshold_type = 'days' THEN f.daily_usage ELSE 1 END
@@ -463,6 +498,8 @@ SELECT product_id, scope_id, rule_id, on_hand, reserved, free, incoming,
        CASE WHEN daily_usage > 0 THEN (free + incoming_lead) / daily_usage END
            AS days_of_cover,
        min_qty, safety_qty, max_qty,
+       rule_id IS NOT NULL AND forecast_lead < 0 AS projected_stockout,
+       rule_id IS NOT NULL AND COALESCE(dead_stock, FALSE) AS dead_stock,
        CASE WHEN rule_id IS NULL THEN 'none'
             WHEN free <= 0 THEN 'out_of_stock'
             WHEN forecast < safety_qty THEN 'below_safety'
@@ -480,6 +517,13 @@ SELECT product_id, scope_id, rule_id, on_hand, reserved, free, incoming,
             outgoing=rnd(SQL("s.outgoing")),
             free=rnd(SQL("f.on_hand - f.reserved"), "f"),
             forecast=rnd(SQL("f.on_hand + f.incoming - f.outgoing"), "f"),
+            forecast_lead=rnd(
+                SQL(
+                    "s.on_hand + COALESCE(horizon.incoming, 0) "
+                    "- COALESCE(horizon.outgoing, 0)"
+                )
+            ),
+            now=now,
         )
 
     def _format_position(self, row, scope_key, scope_id):

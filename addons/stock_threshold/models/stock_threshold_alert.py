@@ -13,19 +13,32 @@ SEVERITIES = [code for code, _label in SEVERITY_SELECTION]
 KIND_SELECTION = [
     ("below_min", "Below minimum"),
     ("below_safety", "Below safety stock"),
+    ("projected_stockout", "Projected stock-out"),
     ("out_of_stock", "Out of stock"),
     ("overstock", "Overstock"),
+    ("dead_stock", "Dead stock"),
 ]
 # Kinds of one family share one alert per product x scope: a worse kind of
 # the family escalates it, a milder one de-escalates it.
 KIND_FAMILY = {
     "below_min": "shortage",
     "below_safety": "shortage",
+    "projected_stockout": "shortage",
     "out_of_stock": "shortage",
     "overstock": "overstock",
+    "dead_stock": "dead_stock",
 }
+# Kinds of a family from mildest to worst.
+KIND_ORDER = [code for code, _label in KIND_SELECTION]
 # Severity steps a kind adds to its rule's severity.
-KIND_RANK = {"below_min": 0, "below_safety": 1, "out_of_stock": 2, "overstock": 0}
+KIND_RANK = {
+    "below_min": 0,
+    "below_safety": 1,
+    "projected_stockout": 2,
+    "out_of_stock": 2,
+    "overstock": 0,
+    "dead_stock": 0,
+}
 OPEN_STATES = ("open", "acknowledged", "snoozed")
 # Last end of the digest window, so that no event is missed or sent twice.
 DIGEST_PARAM = "stock_threshold.alert_digest_last_run"
@@ -292,10 +305,18 @@ class StockThresholdAlert(models.Model):
         self._dispatch_events({"resolved": orphans})
 
     def _get_wanted_kinds(self, status):
-        """``{family: kind}`` that a status calls for (hook for new kinds)."""
-        if KIND_FAMILY.get(status.status):
-            return {KIND_FAMILY[status.status]: status.status}
-        return {}
+        """``{family: kind}`` that a status calls for, the worst kind of each
+        family: its status code, and its projected stock-out and dead stock
+        flags (hook for new kinds)."""
+        kinds = [status.status] if KIND_FAMILY.get(status.status) else []
+        if status.projected_stockout:
+            kinds.append("projected_stockout")
+        if status.dead_stock:
+            kinds.append("dead_stock")
+        wanted = {}
+        for kind in sorted(kinds, key=KIND_ORDER.index):
+            wanted[KIND_FAMILY[kind]] = kind
+        return wanted
 
     def _prepare_alert_values(self, status, kind):
         return {
@@ -338,7 +359,7 @@ class StockThresholdAlert(models.Model):
         groups = defaultdict(list)
         bodies, worse_ids = {}, []
         for alert, kind, status in changes:
-            worse = KIND_RANK[kind] > KIND_RANK[alert.kind]
+            worse = KIND_ORDER.index(kind) > KIND_ORDER.index(alert.kind)
             severity = self._get_severity(status.rule_id, kind)
             groups[kind, severity, status.rule_id.id, worse].append(alert.id)
             if worse:

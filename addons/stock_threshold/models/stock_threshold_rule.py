@@ -103,7 +103,14 @@ class StockThresholdRule(models.Model):
     lead_days = fields.Integer(
         string="Lead Time (days)",
         help="Incoming quantities within this many days count in the days of "
-        "cover; 0 uses the company's default.",
+        "cover, and the forecast at this horizon tells a projected stock-out; "
+        "0 uses the company's default.",
+    )
+    dead_stock_days = fields.Integer(
+        string="Dead Stock After (days)",
+        tracking=True,
+        help="Stock on hand with no outgoing move for this many days is dead "
+        "stock; 0 does not watch it.",
     )
     severity = fields.Selection(
         SEVERITY_SELECTION,
@@ -171,11 +178,19 @@ class StockThresholdRule(models.Model):
     # ------------------------------------------------------------------
     # Constraints and onchanges
     # ------------------------------------------------------------------
-    @api.constrains("min_value", "safety_value", "max_value", "lead_days")
+    @api.constrains(
+        "min_value", "safety_value", "max_value", "lead_days", "dead_stock_days"
+    )
     def _check_levels(self):
         for rule in self:
             if (
-                min(rule.min_value, rule.safety_value, rule.max_value, rule.lead_days)
+                min(
+                    rule.min_value,
+                    rule.safety_value,
+                    rule.max_value,
+                    rule.lead_days,
+                    rule.dead_stock_days,
+                )
                 < 0
             ):
                 raise ValidationError(
@@ -389,6 +404,7 @@ class StockThresholdRule(models.Model):
             "safety_value",
             "max_value",
             "lead_days",
+            "dead_stock_days",
             "company_id",
         ]
 
@@ -498,8 +514,8 @@ SELECT product_id, location_id, rule_id, scope_location_id, rank, categ_depth,
         store. ``product_ids`` as in ``_rule_candidates_query``.
         Columns: ``product_id``, ``location_id``, ``rule_id``, then what the
         evaluation needs: the product unit's ``rounding`` and the rule's
-        ``threshold_type``, ``min_value``, ``safety_value``, ``max_value``
-        and ``lead_days``."""
+        ``threshold_type``, ``min_value``, ``safety_value``, ``max_value``,
+        ``lead_days`` and ``dead_stock_days``."""
         return SQL(
             """
 WITH winner AS (
@@ -509,7 +525,7 @@ WITH winner AS (
      ORDER BY product_id, location_id, %(precedence)s
 )
 SELECT w.product_id, w.location_id, w.rule_id, w.rounding, v.threshold_type,
-       v.min_value, v.safety_value, v.max_value, v.lead_days
+       v.min_value, v.safety_value, v.max_value, v.lead_days, v.dead_stock_days
   FROM winner w JOIN stock_threshold_rule v ON v.id = w.rule_id
  WHERE NOT %(own_scope_only)s OR w.scope_location_id = w.location_id
 """,

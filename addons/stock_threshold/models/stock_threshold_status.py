@@ -22,6 +22,8 @@ STORED_COLUMNS = (
     "min_qty",
     "safety_qty",
     "max_qty",
+    "projected_stockout",
+    "dead_stock",
 )
 
 
@@ -91,6 +93,16 @@ class StockThresholdStatus(models.Model):
     )
     max_qty = fields.Float(
         string="Maximum", readonly=True, digits="Product Unit of Measure"
+    )
+    projected_stockout = fields.Boolean(
+        string="Projected Stock-out",
+        readonly=True,
+        help="The forecast falls below zero within the lead time: what is "
+        "ordered now arrives too late.",
+    )
+    dead_stock = fields.Boolean(
+        readonly=True,
+        help="Stock on hand with no move out for the rule's dead stock period.",
     )
     uom_id = fields.Many2one(related="product_id.uom_id")
     changed_at = fields.Datetime(
@@ -325,7 +337,8 @@ RETURNING s.id""",
         expressions = {
             name: SQL.identifier("e", name)
             for name in STORED_COLUMNS
-            if name in STORED_FIGURES or name in ("rule_id", "status")
+            if name in STORED_FIGURES
+            or name in ("rule_id", "status", "projected_stockout", "dead_stock")
         }
         expressions.update(
             status_priority=SQL(

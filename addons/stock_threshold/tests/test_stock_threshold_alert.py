@@ -94,6 +94,31 @@ class TestThresholdAlert(ThresholdCommon):
         self.assertEqual(self._alerts(state="resolved").kind, "out_of_stock")
         self.assertEqual(self._alerts(state="open").kind, "overstock")
 
+    def test_projected_stockout_escalates_the_shortage(self):
+        self._set_stock(8)
+        alert = self._alerts(state="open")
+        self.assertEqual(alert.kind, "below_min")
+        # 10 to deliver today, 60 arriving after the 7 days of lead time
+        self._delivery(self.wh_a, [(self.product, 10, None)]).do_unreserve()
+        receipt = self._receipt(self.wh_a, [(self.product, 60, None)])
+        receipt.move_ids.date = fields.Datetime.now() + timedelta(days=20)
+        self.rule.lead_days = 7
+        self.assertEqual(alert.kind, "projected_stockout")
+        self.assertEqual(alert.severity, "high")  # low + 2 steps
+        self.assertIn("Escalated", alert.message_ids[0].body)
+        # The receipt is brought forward: the forecast is fine again.
+        receipt.move_ids.date = fields.Datetime.now() + timedelta(days=2)
+        self.env["stock.threshold.status"]._evaluate(product_ids=self.product.ids)
+        self.assertEqual(alert.state, "resolved")
+
+    def test_dead_stock_is_its_own_alert(self):
+        self._set_stock(50)
+        self.rule.dead_stock_days = 60
+        alert = self._alerts(state="open")
+        self.assertEqual(alert.kind, "dead_stock")
+        self._validate(self._delivery(self.wh_a, [(self.product, 5, None)]))
+        self.assertEqual(alert.state, "resolved")
+
     def test_rule_removed_resolves(self):
         alert = self._alerts()
         self.rule.unlink()

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged, users
 
@@ -204,3 +207,34 @@ class TestThresholdStatus(ThresholdCommon):
         self.assertEqual(
             self._status(self.product, self.wh_b.view_location_id).rule_id, rule
         )
+
+    def test_projected_stockout_within_lead_time(self):
+        """A delivery due before a receipt that comes later than the lead
+        time: the forecast is fine, the stock runs out first."""
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 20)
+        self._delivery(self.wh_a, [(self.product, 25, None)]).do_unreserve()
+        receipt = self._receipt(self.wh_a, [(self.product, 50, None)])
+        receipt.move_ids.date = fields.Datetime.now() + timedelta(days=20)
+        self.rule.lead_days = 7
+        status = self._status_of()
+        self.assertEqual(status.forecast, 45)
+        self.assertEqual(status.status, "ok")
+        self.assertTrue(status.projected_stockout)
+        # The receipt comes within a longer lead time: no stock-out.
+        self.rule.lead_days = 30
+        self.assertFalse(self._status_of().projected_stockout)
+
+    def test_dead_stock_after_the_rule_period(self):
+        self._add_stock(self.product, self.wh_a.lot_stock_id, 40)
+        self.env["stock.threshold.status"]._evaluate()
+        self.assertFalse(self._status_of().dead_stock)  # not watched by default
+        self.rule.dead_stock_days = 30
+        self.assertTrue(self._status_of().dead_stock)  # never moved out
+        delivery = self._validate(self._delivery(self.wh_a, [(self.product, 5, None)]))
+        self.assertFalse(self._status_of().dead_stock)
+        delivery.move_ids.date = fields.Datetime.now() - timedelta(days=31)
+        self.env["stock.threshold.status"]._evaluate()
+        self.assertTrue(self._status_of().dead_stock)
+        delivery.move_ids.date = fields.Datetime.now() - timedelta(days=29)
+        self.env["stock.threshold.status"]._evaluate()
+        self.assertFalse(self._status_of().dead_stock)
