@@ -73,6 +73,8 @@ class StockPosition(models.AbstractModel):
     def _check_position_access(self):
         """Positions are reserved to the Thresholds users (an abstract model
         has no access rules of its own)."""
+        if self.env.su:
+            return
         if not self.env.user.has_group("stock_threshold.group_threshold_user"):
             raise AccessError(
                 self.env._("Only Thresholds users can read stock positions.")
@@ -80,17 +82,29 @@ class StockPosition(models.AbstractModel):
 
     def _get_scopes(self, warehouse_ids=None, location_ids=None):
         """Return ``[(scope_key, scope_id, location)]``: a warehouse scope is
-        its view location, a location scope the location itself."""
+        its view location, a location scope the location itself. Scopes of
+        companies the environment does not allow are left out, as unknown
+        ids are, superuser mode included."""
         Warehouse = self.env["stock.warehouse"]
+        companies = self.env.companies
         if warehouse_ids:
-            warehouses = Warehouse.browse(warehouse_ids).exists()
+            warehouses = (
+                Warehouse.browse(warehouse_ids)
+                .exists()
+                .filtered(lambda wh: wh.company_id in companies)
+            )
         elif location_ids:
             warehouses = Warehouse
         else:
             warehouses = Warehouse.search(
                 [("company_id", "in", self.env.companies.ids)]
             )
-        locations = self.env["stock.location"].browse(location_ids or []).exists()
+        locations = (
+            self.env["stock.location"]
+            .browse(location_ids or [])
+            .exists()
+            .filtered(lambda loc: not loc.company_id or loc.company_id in companies)
+        )
         invalid = locations.filtered(lambda loc: loc.usage not in ("internal", "view"))
         if invalid:
             raise UserError(
@@ -536,5 +550,10 @@ SELECT product_id, scope_id, rule_id, on_hand, reserved, free, incoming,
         if result["days_of_cover"] is None:
             result["days_of_cover"] = False
         result["rule_id"] = row["rule_id"] or False
+        # the governing rule's levels in the product's unit (0 without rule)
+        for name in ("min_qty", "safety_qty", "max_qty"):
+            result[name] = row[name] or 0.0
         result["status"] = row["status"]
+        result["projected_stockout"] = row["projected_stockout"]
+        result["dead_stock"] = row["dead_stock"]
         return result

@@ -34,6 +34,7 @@ class TestPositionRpc(HttpCase, ThresholdCommon):
         self.assertEqual(row["warehouse_id"], self.wh_a.id)
         self.assertEqual(row["on_hand"], 42)
         self.assertEqual(row["rule_id"], self.rule.id)
+        self.assertEqual(row["min_qty"], self.rule.min_value)
         self.assertEqual(row["status"], "ok")
         self.assertIs(row["days_of_cover"], False)  # no usage
 

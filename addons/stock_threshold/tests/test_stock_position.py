@@ -262,6 +262,14 @@ class TestStockPosition(ThresholdCommon):
             .get_positions(product_ids=self.product.ids)
         )
         self.assertNotIn(wh_other.id, {row["warehouse_id"] for row in rows})
+        # Asked by id, even in superuser mode, it stays out of reach.
+        for env in (self.env, self.env(su=True)):
+            rows = (
+                env["stock.position"]
+                .with_context(allowed_company_ids=self.company.ids)
+                .get_positions(product_ids=self.product.ids, warehouse_ids=wh_other.ids)
+            )
+            self.assertEqual(rows, [])
         rows = (
             self.env["stock.position"]
             .with_company(company_b)
