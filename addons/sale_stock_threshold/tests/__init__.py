@@ -1,0 +1,6 @@
+from . import (
+    test_alert_notification,
+    test_confirmation,
+    test_sale_order_line,
+    test_security,
+)
