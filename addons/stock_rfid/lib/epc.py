@@ -25,6 +25,7 @@ __all__ = [
     "EpcError",
     "decode",
     "encode",
+    "parse_identity_uri",
     "parse_uri",
 ]
 
@@ -672,3 +673,25 @@ def parse_uri(uri: str) -> Epc:
         error.scheme = spec.name
         raise
     return decode(encode(spec.name, *fields))
+
+
+_ID_URI_RE = re.compile(r"urn:epc:id:([a-z]+):(.*)", re.DOTALL)
+
+
+def parse_identity_uri(uri: str) -> Epc:
+    """Parse an EPC pure identity URI (``urn:epc:id:sgtin:0614141.812345.6789``)
+    into the ``Epc`` of the smallest scheme of its type that can encode it,
+    with filter 0: identifying, not a tag to write. Raises ``EpcError``."""
+    if not isinstance(uri, str) or not (match := _ID_URI_RE.fullmatch(uri.strip())):
+        raise EpcError("invalid_uri", f"{str(uri)[:80]!r} is not an EPC identity URI")
+    specs = [spec for spec in _SPECS if spec.kind == match.group(1)]
+    if not specs:
+        raise _scheme_error(match.group(1))
+    error = None
+    for spec in specs:
+        try:
+            fields = _tag_uri_fields(spec, f"0.{match.group(2)}")
+            return decode(encode(spec.name, *fields))
+        except EpcError as spec_error:
+            error = error or spec_error
+    raise error

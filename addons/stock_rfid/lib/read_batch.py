@@ -52,7 +52,8 @@ def _require(condition, code, message):
 
 
 def parse_datetime(value, where):
-    """An RFC 3339 timestamp as a naive UTC datetime (Odoo's convention)."""
+    """An RFC 3339 timestamp as a naive UTC datetime to the second, as Odoo
+    stores datetimes."""
     _require(isinstance(value, str), "invalid_datetime", f"{where}: not a string")
     try:
         moment = datetime.fromisoformat(value)
@@ -61,7 +62,7 @@ def parse_datetime(value, where):
             "invalid_datetime", f"{where}: {value!r} is not an RFC 3339 timestamp"
         ) from None
     _require(moment.tzinfo, "invalid_datetime", f"{where}: a time zone is required")
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 def _optional_number(item, key, kind, where):

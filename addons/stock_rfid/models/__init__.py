@@ -1,7 +1,13 @@
 from . import (
+    barcode_nomenclature,
     res_company,
     res_config_settings,
+    stock_move,
+    stock_picking,
     stock_rfid_antenna,
+    stock_rfid_count,
+    stock_rfid_count_line,
+    stock_rfid_portal,
     stock_rfid_read,
     stock_rfid_read_batch,
     stock_rfid_read_exception,

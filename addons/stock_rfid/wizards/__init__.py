@@ -1,1 +1,1 @@
-from . import stock_rfid_reader_key_show
+from . import stock_rfid_commission, stock_rfid_reader_key_show

@@ -1,0 +1,336 @@
+"""Benchmark: the RFID reader gateway (POST /rfid/v1/reads) over loopback HTTP.
+
+Run on demand from the repository root, on a database where stock_rfid is
+installed:
+
+    python3 tests/bench/bench_rfid_gateway.py --db ims_test --runs 3
+
+It starts Odoo on a free loopback port (one worker: ``--workers 0``, no cron),
+unless ``--url`` names a running server of the same database, then for each
+size in ``--sizes`` (default 1,000 and 10,000 reads) posts ``--runs`` runs of
+reads: 30 % duplicates of EPCs of the same run, 5 % undecodable EPCs, the
+others distinct SGTIN-96 EPCs of 200 products with GTINs. A run is posted in
+batches of at most ``--batch`` reads (the gateway accepts 5,000 at most, so a
+10,000-read run is two batches). It prints, per size:
+  * reads per second over all runs (wall time of the posts);
+  * the 95th percentile of the time per 1,000 reads (each post's time
+    divided by its thousands of reads);
+  * the ratio to a plain ORM batch create of the same rows (tags, reads and
+    exceptions created with ``create(vals_list)`` in this process, then
+    rolled back): gateway reads/s divided by ORM reads/s.
+The reader, products, tags, reads and batches it creates are removed at the
+end. ``--floor`` (default 0: off) makes it exit 1 below that many reads/s.
+"""
+
+import argparse
+import importlib.util
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import odoo
+
+ROOT = Path(__file__).resolve().parents[2]
+EPC_PATH = ROOT / "addons/stock_rfid/lib/epc.py"
+COMPANY_PREFIX = "0614141"
+PRODUCTS = 200
+BAD_EPCS = ("XYZ", "3574257BF7194E4000001A85", "30", "FF00")
+
+
+def load_codec():
+    """The EPC codec, from its file: it imports nothing from Odoo."""
+    spec = importlib.util.spec_from_file_location("stock_rfid_epc", EPC_PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sgtin(epc_codec, reference, serial):
+    return epc_codec.encode("sgtin-96", 1, COMPANY_PREFIX, reference, serial)
+
+
+def free_port():
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup(registry, epc_codec):
+    """A reader with a key and products with GTINs, committed."""
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        references = [f"9{index:05d}" for index in range(PRODUCTS)]
+        products = env["product.product"].create(
+            [
+                {
+                    "name": f"RFID bench {reference}",
+                    "is_storable": True,
+                    "barcode": epc_codec.decode(sgtin(epc_codec, reference, 1)).gtin14,
+                }
+                for reference in references
+            ]
+        )
+        reader = env["stock.rfid.reader"].create(
+            {"name": "Bench reader", "identifier": f"bench-{uuid.uuid4()}"}
+        )
+        action = reader.action_generate_api_key()
+        return (
+            reader.id,
+            reader.identifier,
+            action["context"]["default_key"],
+            (
+                products.ids,
+                references,
+            ),
+        )
+
+
+def clean_up(registry, reader_id, product_ids):
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        batches = env["stock.rfid.read.batch"].search([("reader_id", "=", reader_id)])
+        tags = env["stock.rfid.read"].search([("reader_id", "=", reader_id)]).tag_id
+        cr.execute(
+            "DELETE FROM stock_rfid_read_exception WHERE reader_id = %s", [reader_id]
+        )
+        cr.execute("DELETE FROM stock_rfid_read WHERE reader_id = %s", [reader_id])
+        batches.unlink()
+        tags.unlink()
+        env["stock.rfid.reader"].browse(reader_id).unlink()
+        env["product.product"].browse(product_ids).unlink()
+
+
+def make_reads(rng, epc_codec, references, size, serials):
+    """``size`` reads: 5 % undecodable, 30 % duplicates, the rest new."""
+    now = datetime.now(timezone.utc)
+    reads, distinct = [], []
+    for index in range(size):
+        draw = rng.random()
+        if draw < 0.05:
+            epc_hex = rng.choice(BAD_EPCS)
+        elif draw < 0.35 and distinct:
+            epc_hex = rng.choice(distinct)
+        else:
+            epc_hex = sgtin(epc_codec, rng.choice(references), next(serials))
+            distinct.append(epc_hex)
+        seen = (now + timedelta(milliseconds=index)).isoformat()
+        reads.append(
+            {
+                "epc": epc_hex,
+                "antenna": rng.randint(1, 4),
+                "rssi_dbm": -rng.uniform(40, 75),
+                "first_seen": seen,
+                "last_seen": seen,
+            }
+        )
+    return reads
+
+
+def post(url, key, identifier, reads):
+    payload = {
+        "schema": "rfid-read-batch/1",
+        "batch_id": str(uuid.uuid4()),
+        "reader": {"id": identifier},
+        "sent_at": datetime.now(timezone.utc).isoformat(),
+        "reads": reads,
+    }
+    request = urllib.request.Request(
+        f"{url}/rfid/v1/reads",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+    )
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=300) as response:
+        body = json.loads(response.read())
+    return time.perf_counter() - start, body
+
+
+def start_server(args, port):
+    command = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-c",
+        args.config,
+        "-d",
+        args.db,
+        "--db-filter",
+        f"^{args.db}$",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--workers",
+        "0",
+        "--max-cron-threads",
+        "0",
+        "--log-level",
+        "warn",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    for _attempt in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/web/health", timeout=5)
+            return server, url
+        except OSError:  # refused, reset or timed out while it starts
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("Odoo did not start")
+
+
+def orm_reads_per_second(registry, reader_id, runs):
+    """Reads/s of a plain ORM create of the rows the gateway writes, in a
+    company of their own (the gateway registered the same EPCs), rolled
+    back."""
+    epc_codec = load_codec()
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        reader = env["stock.rfid.reader"].browse(reader_id)
+        company = env["res.company"].create({"name": f"ORM bench {uuid.uuid4()}"})
+        env.flush_all()
+        total, start = 0, time.perf_counter()
+        for reads in runs:
+            total += len(reads)
+            good, bad = {}, []
+            for read in reads:
+                try:
+                    good.setdefault(read["epc"], epc_codec.decode(read["epc"]))
+                except epc_codec.EpcError as error:
+                    bad.append((read, error))
+            Tag = env["stock.rfid.tag"]
+            tags = Tag.create(
+                [
+                    {
+                        **Tag._prepare_decoded_values(value),
+                        "epc": key,
+                        "company_id": company.id,
+                    }
+                    for key, value in good.items()
+                ]
+            )
+            now = odoo.fields.Datetime.now()
+            env["stock.rfid.read"].create(
+                [
+                    {
+                        "tag_id": tag.id,
+                        "reader_id": reader.id,
+                        "first_seen": now,
+                        "last_seen": now,
+                        "company_id": company.id,
+                    }
+                    for tag in tags
+                ]
+            )
+            batch = env["stock.rfid.read.batch"].create(
+                {
+                    "batch_id": str(uuid.uuid4()),
+                    "reader_id": reader.id,
+                    "company_id": company.id,
+                }
+            )
+            env["stock.rfid.read.exception"].create(
+                [
+                    {
+                        "reader_id": reader.id,
+                        "batch_id": batch.id,
+                        "epc": read["epc"],
+                        "error_code": error.code,
+                        "date": now,
+                        "company_id": company.id,
+                    }
+                    for read, error in bad
+                ]
+            )
+            env.flush_all()
+        seconds = time.perf_counter() - start
+        cr.rollback()
+    return total / seconds
+
+
+def bench_size(args, url, key, identifier, runs):
+    """(reads/s, p95 seconds per 1,000 reads, accepted, duplicates, invalid)."""
+    per_thousand, counts, wall = [], [0, 0, 0], 0.0
+    for reads in runs:
+        for offset in range(0, len(reads), args.batch):
+            chunk = reads[offset : offset + args.batch]
+            seconds, body = post(url, key, identifier, chunk)
+            wall += seconds
+            per_thousand.append(seconds / (len(chunk) / 1000))
+            counts[0] += body["accepted"]
+            counts[1] += body["duplicates"]
+            counts[2] += len(body["invalid"])
+    total = sum(len(reads) for reads in runs)
+    p95 = (
+        statistics.quantiles(per_thousand, n=20)[-1]
+        if len(per_thousand) > 1
+        else per_thousand[0]
+    )
+    return total / wall, p95, counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="ims_test")
+    parser.add_argument("--config", default=".odoo-config")
+    parser.add_argument("--url", help="a running Odoo of --db (default: start one)")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--floor", type=float, default=0)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(
+        ["-c", args.config, "-d", args.db, "--log-level=warn"]
+    )
+    registry = odoo.modules.registry.Registry(args.db)
+    epc_codec = load_codec()
+    rng = random.Random(args.seed)
+    reader_id, identifier, key, (product_ids, references) = setup(registry, epc_codec)
+    serials = iter(range(rng.randrange(10**9), 2**38))
+    server = None
+    try:
+        if args.url:
+            url = args.url.rstrip("/")
+        else:
+            server, url = start_server(args, free_port())
+        post(url, key, identifier, make_reads(rng, epc_codec, references, 50, serials))
+        slowest = None
+        print(
+            f"{'reads/run':>10} {'runs':>5} {'reads/s':>10} {'p95 ms/1k':>10} "
+            f"{'ORM reads/s':>12} {'ratio':>7}  accepted/duplicates/invalid"
+        )
+        for size in map(int, args.sizes.split(",")):
+            runs = [
+                make_reads(rng, epc_codec, references, size, serials)
+                for _run in range(args.runs)
+            ]
+            rate, p95, counts = bench_size(args, url, key, identifier, runs)
+            orm_rate = orm_reads_per_second(registry, reader_id, runs)
+            print(
+                f"{size:>10} {args.runs:>5} {rate:>10.0f} {p95 * 1000:>10.1f} "
+                f"{orm_rate:>12.0f} {rate / orm_rate:>7.2f}  "
+                f"{counts[0]}/{counts[1]}/{counts[2]}"
+            )
+            slowest = rate if slowest is None else min(slowest, rate)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=60)
+        clean_up(registry, reader_id, product_ids)
+    if args.floor and slowest < args.floor:
+        print(f"FAIL: {slowest:.0f} reads/s is below the floor of {args.floor:.0f}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
