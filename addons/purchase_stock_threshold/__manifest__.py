@@ -1,0 +1,28 @@
+{
+    "name": "Purchase Stock Thresholds",
+    "summary": "Reorder from stock threshold statuses: batched draft RFQs per "
+    "vendor and warehouse, exact quantities, policies and a proposal screen",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Purchase",
+    "website": "https://github.com/ims-community/inventory-management-suite",
+    "author": "IMS Community",
+    "maintainers": ["ims-community"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["purchase_stock", "stock_threshold"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/purchase_stock_threshold_security.xml",
+        "data/ir_cron.xml",
+        "data/purchase_order_day_data.xml",
+        "views/stock_threshold_rule_views.xml",
+        "views/purchase_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/stock_threshold_budget_views.xml",
+        "wizards/stock_threshold_reorder_proposal_views.xml",
+        "wizards/stock_threshold_suggestion_views.xml",
+        "views/purchase_stock_threshold_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,1 @@
+from . import stock_threshold_reorder_proposal, stock_threshold_suggestion

@@ -1,0 +1,242 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, float_round
+
+from ..tools.suggestion import suggest_levels, usage_statistics
+
+
+class StockThresholdSuggestion(models.TransientModel):
+    """Suggested safety stock, minimum and maximum of a product in a
+    warehouse, with the inputs they come from: the daily usage (mean and
+    deviation) over the usage window, the vendor's and the measured lead
+    time, the governing rule's service level and order cycle."""
+
+    _name = "stock.threshold.suggestion"
+    _description = "Threshold Suggestion"
+    _order = "warehouse_id, product_id"
+
+    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    warehouse_id = fields.Many2one("stock.warehouse", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    rule_id = fields.Many2one("stock.threshold.rule", readonly=True)
+    usage_days = fields.Integer(string="Window (days)", readonly=True)
+    mean_usage = fields.Float(string="Daily Usage", readonly=True, digits=(16, 3))
+    sigma_usage = fields.Float(string="Deviation", readonly=True, digits=(16, 3))
+    vendor_lead_days = fields.Float(string="Vendor Lead Time", readonly=True)
+    measured_lead_days = fields.Float(
+        string="Measured Lead Time",
+        readonly=True,
+        digits=(16, 1),
+        help="Average days from purchase confirmation to receipt.",
+    )
+    lead_days = fields.Float(string="Lead Time Used", readonly=True, digits=(16, 1))
+    service_level = fields.Float(readonly=True)
+    z_score = fields.Float(string="z", readonly=True, digits=(16, 3))
+    safety_qty = fields.Float(string="Suggested Safety", readonly=True, digits=(16, 2))
+    min_qty = fields.Float(string="Suggested Minimum", readonly=True, digits=(16, 2))
+    max_qty = fields.Float(string="Suggested Maximum", readonly=True, digits=(16, 2))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    @api.model
+    def action_open(self, warehouse_ids=None):
+        """Compute the suggestions of the governed products now and open
+        them."""
+        self.env["stock.threshold.rule"]._check_reorder_access(write=False)
+        records = self.create(self._get_suggestions(warehouse_ids))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "purchase_stock_threshold.stock_threshold_suggestion_action"
+        )
+        action["domain"] = [("id", "in", records.ids)]
+        return action
+
+    def action_apply(self):
+        """Write the suggested levels on the product's own rule in the
+        warehouse, creating it from the governing rule when that one covers
+        more products."""
+        self.env["stock.threshold.rule"].check_access("write")
+        for suggestion in self:
+            rule = suggestion._get_product_rule()
+            rule.write(suggestion._prepare_levels(rule))
+        return True
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_suggestions(self, warehouse_ids=None, product_ids=None):
+        """Values of the suggestions of the pairs governed at warehouse
+        level: one positions query, one usage query, one lead time query."""
+        warehouses = self.env["stock.threshold.reorder"]._get_warehouses(warehouse_ids)
+        by_scope = {wh.view_location_id.id: wh for wh in warehouses}
+        if not by_scope:
+            return []
+        Position = self.env["stock.position"]
+        self.env.flush_all()
+        with Position._without_jit():
+            self.env.cr.execute(
+                Position._positions_query(list(by_scope), product_ids, "governed")
+            )
+            pairs = [
+                (r["product_id"], r["scope_id"], r["rule_id"])
+                for r in self.env.cr.dictfetchall()
+            ]
+        if not pairs:
+            return []
+        product_ids = list({product_id for product_id, _s, _r in pairs})
+        days = self.env["stock.position"]._get_usage_days()
+        inputs = {
+            "days": days,
+            "usage": self._read_usage(product_ids, list(by_scope), days),
+            "delays": self._read_receipt_delays(product_ids, list(by_scope), days),
+            "products": self.env["stock.threshold.reorder"]._prefetch_products(
+                product_ids
+            ),
+            "rules": {
+                rule.id: rule
+                for rule in self.env["stock.threshold.rule"].browse(
+                    {rule_id for _p, _s, rule_id in pairs}
+                )
+            },
+        }
+        return [
+            self._prepare_suggestion(pair, by_scope[pair[1]], inputs) for pair in pairs
+        ]
+
+    def _read_usage(self, product_ids, scope_ids, days):
+        """``{(product_id, scope_id): (total, sum of squares)}`` of the daily
+        usage over the window, with the usage definition of the positions
+        (done moves leaving the scope, but to inventory or suppliers)."""
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+WITH scope AS (
+    SELECT id AS scope_id, parent_path FROM stock_location WHERE id = ANY(%(scopes)s)
+), daily AS (
+    SELECT m.product_id, s.scope_id, date_trunc('day', m.date) AS day,
+           SUM(m.quantity / mu.factor * pu.factor)::float8 AS qty
+      FROM stock_move m
+      JOIN stock_location src ON src.id = m.location_id
+      JOIN scope s ON starts_with(src.parent_path, s.parent_path)
+      JOIN stock_location dl ON dl.id = m.location_dest_id
+      JOIN uom_uom mu ON mu.id = m.product_uom
+      JOIN product_product pp ON pp.id = m.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      JOIN uom_uom pu ON pu.id = pt.uom_id
+     WHERE m.state = 'done' AND m.date >= %(since)s AND m.date <= %(now)s
+       AND m.product_id = ANY(%(products)s)
+       AND dl.usage NOT IN ('inventory', 'supplier', 'view')
+       AND NOT starts_with(dl.parent_path, s.parent_path)
+     GROUP BY m.product_id, s.scope_id, day
+)
+SELECT product_id, scope_id, SUM(qty), SUM(qty * qty) FROM daily
+ GROUP BY product_id, scope_id""",
+                scopes=scope_ids,
+                products=product_ids,
+                since=now - timedelta(days=days),
+                now=now,
+            )
+        )
+        return {
+            (p, s): (total, squares) for p, s, total, squares in self.env.cr.fetchall()
+        }
+
+    def _read_receipt_delays(self, product_ids, scope_ids, days):
+        """``{(product_id, scope_id): days}``: average time from purchase
+        confirmation to receipt of the receipts done in the window."""
+        self.env.cr.execute(
+            SQL(
+                """
+SELECT m.product_id, s.id,
+       AVG(EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400)::float8
+  FROM stock_move m
+  JOIN purchase_order_line l ON l.id = m.purchase_line_id
+  JOIN purchase_order o ON o.id = l.order_id
+  JOIN stock_location d ON d.id = m.location_dest_id
+  JOIN stock_location s ON s.id = ANY(%(scopes)s)
+       AND starts_with(d.parent_path, s.parent_path)
+ WHERE m.state = 'done' AND o.date_approve IS NOT NULL
+   AND m.date >= %(since)s AND m.product_id = ANY(%(products)s)
+ GROUP BY m.product_id, s.id""",
+                scopes=scope_ids,
+                products=product_ids,
+                since=fields.Datetime.now() - timedelta(days=days),
+            )
+        )
+        return {(p, s): delay for p, s, delay in self.env.cr.fetchall()}
+
+    def _prepare_suggestion(self, pair, warehouse, inputs):
+        """Values of the suggestion of one pair from the inputs read for all
+        pairs (``days``, ``usage``, ``delays``, ``products``, ``rules``)."""
+        product_id, scope_id, rule_id = pair
+        days, usage, delays = inputs["days"], inputs["usage"], inputs["delays"]
+        product = inputs["products"][product_id]
+        rule = inputs["rules"][rule_id]
+        mean, sigma = usage_statistics(*usage.get((product_id, scope_id), (0, 0)), days)
+        seller = product.with_company(warehouse.company_id)._select_seller(
+            quantity=None
+        )
+        measured = delays.get((product_id, scope_id), 0.0)
+        lead_days = measured or seller.delay
+        levels = suggest_levels(
+            mean,
+            sigma,
+            lead_days,
+            rule.suggestion_service_level,
+            rule.suggestion_cycle_days,
+        )
+        return {
+            "product_id": product_id,
+            "warehouse_id": warehouse.id,
+            "company_id": warehouse.company_id.id,
+            "rule_id": rule_id,
+            "usage_days": days,
+            "mean_usage": mean,
+            "sigma_usage": sigma,
+            "vendor_lead_days": seller.delay,
+            "measured_lead_days": measured,
+            "lead_days": lead_days,
+            "service_level": rule.suggestion_service_level,
+            "z_score": levels["z"],
+            "safety_qty": levels["safety"],
+            "min_qty": levels["minimum"],
+            "max_qty": levels["maximum"],
+        }
+
+    def _get_product_rule(self):
+        """The rule of the product itself in the warehouse: the governing
+        rule when it is one, else a copy of it for the product."""
+        self.ensure_one()
+        rule = self.rule_id
+        if rule.product_scope == "product" and rule.warehouse_id == self.warehouse_id:
+            return rule
+        return rule.copy(
+            {
+                "name": False,
+                "scope_type": "warehouse",
+                "warehouse_id": self.warehouse_id.id,
+                "location_id": False,
+                "product_scope": "product",
+                "product_id": self.product_id.id,
+                "categ_id": False,
+            }
+        )
+
+    def _prepare_levels(self, rule):
+        """The suggested levels in the rule's unit (quantities, or days of
+        cover at the mean usage), rounded to the product's unit."""
+        factor = 1.0
+        if rule.threshold_type == "days":
+            factor = 1.0 / self.mean_usage if self.mean_usage else 0.0
+        rounding = self.product_id.uom_id.rounding
+        return {
+            name: float_round(quantity * factor, precision_rounding=rounding)
+            for name, quantity in (
+                ("safety_value", self.safety_qty),
+                ("min_value", self.min_qty),
+                ("max_value", self.max_qty),
+            )
+        }
