@@ -7,9 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.status import SEVERITY_SELECTION
+from ..tools.status import SEVERITY_SELECTION, STATUS_SELECTION
 
 SEVERITIES = [code for code, _label in SEVERITY_SELECTION]
+STATUS_CODES = {code for code, _label in STATUS_SELECTION}
 KIND_SELECTION = [
     ("below_min", "Below minimum"),
     ("below_safety", "Below safety stock"),
@@ -404,6 +405,27 @@ class StockThresholdAlert(models.Model):
         )
         self._log_batch(lambda alert: reason)
         self.activity_ids.action_feedback(feedback=reason)
+
+    @api.model
+    def _sync_unalerted(self):
+        """Open the alerts of statuses that call for one and have none
+        unresolved: statuses stored before the alerts existed, or whose
+        alert was deleted (the evaluation only looks at what changed).
+        One query finds them."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT s.id FROM stock_threshold_status s
+                    WHERE (s.status IN %s OR s.projected_stockout OR s.dead_stock)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM stock_threshold_alert a
+                           WHERE a.product_id = s.product_id
+                             AND a.location_id = s.location_id
+                             AND a.state != 'resolved')""",
+                tuple(code for code in KIND_FAMILY if code in STATUS_CODES),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self._sync_statuses(self.env["stock.threshold.status"].browse(ids))
 
     @api.model
     def _cron_wake_snoozed(self):

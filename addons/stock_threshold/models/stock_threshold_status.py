@@ -173,10 +173,13 @@ class StockThresholdStatus(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_evaluate(self):
-        """Scheduled full evaluation, reporting its progress per company,
-        then the snoozed alerts whose date passed wake up."""
+        """Scheduled full evaluation, reporting its progress per company;
+        then statuses left without their alert get one, and the snoozed
+        alerts whose date passed wake up."""
         self._evaluate_all(cron=self.env["ir.cron"])
-        self.env["stock.threshold.alert"]._cron_wake_snoozed()
+        Alert = self.env["stock.threshold.alert"]
+        Alert._sync_unalerted()
+        Alert._cron_wake_snoozed()
 
     @api.model
     def _evaluate_all(self, cron=None):

@@ -119,6 +119,16 @@ class TestThresholdAlert(ThresholdCommon):
         self._validate(self._delivery(self.wh_a, [(self.product, 5, None)]))
         self.assertEqual(alert.state, "resolved")
 
+    def test_cron_opens_missing_alerts(self):
+        """A status without its alert (stored before alerts existed, or the
+        alert deleted) gets one from the scheduled evaluation."""
+        self._alerts().sudo().unlink()
+        Status = self.env["stock.threshold.status"]
+        Status._evaluate()
+        self.assertFalse(self._alerts())  # nothing changed, nothing synced
+        Status._cron_evaluate()
+        self.assertEqual(self._alerts(state="open").kind, "out_of_stock")
+
     def test_rule_removed_resolves(self):
         alert = self._alerts()
         self.rule.unlink()
