@@ -1,0 +1,81 @@
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class StockAnalyticsDeadStock(models.AbstractModel):
+    _name = "stock.analytics.dead.stock"
+    _inherit = "stock.analytics.mixin"
+    _description = "Dead Stock Report"
+
+    @api.model
+    def get_dead_stock(
+        self,
+        warehouse_ids=None,
+        location_ids=None,
+        category_ids=None,
+        product_ids=None,
+        days=90,
+    ):
+        """Stock on hand today with no outgoing move for ``days`` days, per
+        product and internal location. Idle time runs from the last done move
+        out of the location, or from the oldest stock there (the quants'
+        ``in_date``) when nothing ever left it. Rows: ``product_id``,
+        ``location_id``, ``warehouse_id``, ``quantity``, ``value`` (at the
+        average unit value), ``last_outgoing_date`` and ``idle_days``.
+        """
+        self._check_analytics_access()
+        today, stop = self._get_at()
+        query = self._get_dead_stock_query(
+            today,
+            stop,
+            days,
+            self._get_scope_sql("location", warehouse_ids, location_ids),
+            self._get_product_condition("q", product_ids, category_ids),
+        )
+        return self._to_rpc_rows(self._fetch(query))
+
+    @api.model
+    def _get_dead_stock_query(self, today, stop, days, scope_sql, products):
+        """Quants per product x location joined to the date of the last move
+        line out of that location for the same product."""
+        return SQL(
+            """
+            WITH scope AS (%(scope)s),
+            onhand AS (
+                SELECT q.product_id, q.location_id, s.company_id,
+                       SUM(q.quantity) AS quantity, MIN(q.in_date) AS in_date
+                  FROM stock_quant q JOIN scope s ON s.location_id = q.location_id
+                 WHERE %(products)s
+              GROUP BY q.product_id, q.location_id, s.company_id
+                HAVING SUM(q.quantity) > 0
+            ),
+            last_out AS (
+                SELECT sml.product_id, sml.location_id, MAX(sml.date) AS date
+                  FROM stock_move_line sml
+                  JOIN onhand o ON o.product_id = sml.product_id
+                               AND o.location_id = sml.location_id
+                 WHERE sml.state = 'done' AND sml.location_dest_id != sml.location_id
+              GROUP BY sml.product_id, sml.location_id
+            ),
+            unit_cost AS (%(unit_cost)s)
+            SELECT o.product_id, o.location_id, loc.warehouse_id, o.quantity,
+                   o.quantity * COALESCE(uc.cost, 0) AS value,
+                   lo.date AS last_outgoing_date,
+                   %(today)s::date - COALESCE(lo.date, o.in_date)::date AS idle_days
+              FROM onhand o
+              JOIN stock_location loc ON loc.id = o.location_id
+         LEFT JOIN last_out lo ON lo.product_id = o.product_id
+                              AND lo.location_id = o.location_id
+         LEFT JOIN unit_cost uc ON uc.product_id = o.product_id
+                               AND uc.company_id = o.company_id
+             WHERE %(today)s::date - COALESCE(lo.date, o.in_date)::date >= %(days)s
+          ORDER BY idle_days DESC, o.product_id, o.location_id
+            """,
+            scope=scope_sql,
+            products=products,
+            unit_cost=self._get_unit_cost_sql(
+                stop, SQL("SELECT product_id FROM onhand")
+            ),
+            today=today,
+            days=days,
+        )

@@ -1,0 +1,129 @@
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..lib.forecast import DEFAULT_ALPHAS, select_forecast
+from .stock_analytics_mixin import CONSUMPTION_USAGES
+
+PERIOD_STEPS = {"week": relativedelta(weeks=1), "month": relativedelta(months=1)}
+
+
+class StockAnalyticsForecast(models.AbstractModel):
+    _name = "stock.analytics.forecast"
+    _inherit = "stock.analytics.mixin"
+    _description = "Demand Forecast Report"
+
+    @api.model
+    def get_forecast(
+        self,
+        at_date=None,
+        warehouse_ids=None,
+        location_ids=None,
+        category_ids=None,
+        product_ids=None,
+        period="month",
+        history_periods=24,
+        periods=3,
+        alphas=DEFAULT_ALPHAS,
+    ):
+        """Demand forecast per product x warehouse for the ``periods`` periods
+        starting with the one of ``at_date`` (default today), from the demand
+        (deliveries to customers and production, net of returns) of the
+        ``history_periods`` complete periods before it.
+
+        Per series, simple exponential smoothing and Croston's method are
+        fitted with each of ``alphas`` and the lowest MASE wins (see
+        ``lib/forecast.py``); leading periods before the first demand are
+        ignored. Rows: ``product_id``, ``warehouse_id``, ``method``,
+        ``alpha``, ``mase``, ``mape``, ``history`` (quantities, oldest first)
+        and ``forecast``: a list of ``{period_start, quantity}``.
+        """
+        self._check_analytics_access()
+        if period not in PERIOD_STEPS:
+            raise UserError(self.env._("The period must be a week or a month."))
+        first, current = self._get_forecast_window(at_date, period, history_periods)
+        query = self._get_forecast_query(
+            period,
+            first,
+            current,
+            self._get_scope_sql("warehouse", warehouse_ids, location_ids),
+            self._get_product_condition("sml", product_ids, category_ids),
+        )
+        step = PERIOD_STEPS[period]
+        starts = [current + step * i for i in range(periods)]
+        rows = [
+            self._prepare_forecast_row(rec, history_periods, starts, alphas)
+            for rec in self._fetch(query)
+        ]
+        return self._to_rpc_rows(rows)
+
+    @api.model
+    def _get_forecast_window(self, at_date, period, history_periods):
+        """First day of the history and first day of the current period."""
+        at_date, __ = self._get_at(at_date)
+        if period == "week":
+            current = at_date - timedelta(days=at_date.weekday())
+        else:
+            current = at_date.replace(day=1)
+        return current - PERIOD_STEPS[period] * history_periods, current
+
+    @api.model
+    def _get_forecast_query(self, period, first, current, scope_sql, products):
+        """Per product x warehouse, the demand of each history period as an
+        array of period indexes and quantities."""
+        if period == "week":
+            index = SQL("(sml_date::date - %s::date) / 7", first)
+        else:
+            index = SQL(
+                "(EXTRACT(YEAR FROM sml_date) * 12 + EXTRACT(MONTH FROM sml_date))::int"
+                " - %s",
+                first.year * 12 + first.month,
+            )
+        return SQL(
+            """
+            WITH scope AS (%(scope)s),
+            flows AS (%(flows)s),
+            demand AS (
+                SELECT product_id, scope_id, %(index)s AS idx, -SUM(qty) AS qty
+                  FROM (SELECT *, date AS sml_date FROM flows
+                         WHERE other_usage IN %(usages)s) f
+              GROUP BY product_id, scope_id, idx
+            )
+            SELECT product_id, scope_id, array_agg(idx) AS idx, array_agg(qty) AS qty
+              FROM demand GROUP BY product_id, scope_id
+          ORDER BY product_id, scope_id
+            """,
+            scope=scope_sql,
+            flows=self._get_flows_sql(
+                products,
+                datetime.combine(current, time.min),
+                datetime.combine(first, time.min),
+            ),
+            index=index,
+            usages=CONSUMPTION_USAGES,
+        )
+
+    @api.model
+    def _prepare_forecast_row(self, rec, history_periods, starts, alphas):
+        """Build the series, select the method and spread the forecast."""
+        series = [0.0] * history_periods
+        for idx, qty in zip(rec["idx"], rec["qty"], strict=True):
+            series[idx] += qty
+        first_demand = next((i for i, qty in enumerate(series) if qty), len(series))
+        fit = select_forecast(series[first_demand:], alphas)
+        return {
+            "product_id": rec["product_id"],
+            "warehouse_id": rec["scope_id"],
+            "method": fit["method"],
+            "alpha": fit["alpha"],
+            "mase": fit["mase"],
+            "mape": fit["mape"],
+            "history": series,
+            "forecast": [
+                {"period_start": start, "quantity": fit["forecast"]} for start in starts
+            ],
+        }

@@ -1,0 +1,203 @@
+import math
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+CONSUMPTION_USAGES = ("customer", "production")
+
+
+class StockAnalyticsMixin(models.AbstractModel):
+    """Filters and SQL building blocks shared by the analytics reports.
+
+    Figures are computed set-based in SQL, for the companies of the
+    environment only (``self.env.companies``).
+    """
+
+    _name = "stock.analytics.mixin"
+    _description = "Inventory Analytics Helpers"
+
+    @api.model
+    def _check_analytics_access(self):
+        """Raw SQL bypasses access rules: only analytics users may read."""
+        if not self.env.su and not self.env.user.has_group(
+            "stock_analytics.group_analytics_user"
+        ):
+            raise AccessError(self.env._("Only analytics users can read analytics."))
+
+    @api.model
+    def _get_period(self, date_from=None, date_to=None, default_days=365):
+        """Return ``(date_from, date_to, start, stop)``: the inclusive dates and
+        the half-open datetime range ``[start, stop)`` they cover (UTC days).
+        ``date_to`` defaults to today, ``date_from`` to ``default_days`` before."""
+        date_to = fields.Date.to_date(date_to) or fields.Date.context_today(self)
+        date_from = fields.Date.to_date(date_from) or date_to - timedelta(
+            days=default_days - 1
+        )
+        start = datetime.combine(date_from, time.min)
+        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        return date_from, date_to, start, stop
+
+    @api.model
+    def _get_at(self, at_date=None):
+        """Return ``(at_date, stop)``: the day of the report and the end of it."""
+        at_date = fields.Date.to_date(at_date) or fields.Date.context_today(self)
+        return at_date, datetime.combine(at_date + timedelta(days=1), time.min)
+
+    @api.model
+    def _get_warehouses(self, warehouse_ids=None):
+        """Warehouses of the allowed companies, restricted to the filter."""
+        domain = [("company_id", "in", self.env.companies.ids)]
+        if warehouse_ids:
+            domain.append(("id", "in", list(warehouse_ids)))
+        return self.env["stock.warehouse"].search(domain)
+
+    @api.model
+    def _get_scope_locations(self, warehouse_ids=None, location_ids=None):
+        """Internal locations of the chosen warehouses (and location subtrees)."""
+        domain = [
+            ("usage", "=", "internal"),
+            ("warehouse_id", "in", self._get_warehouses(warehouse_ids).ids),
+        ]
+        if location_ids:
+            domain.append(("id", "child_of", list(location_ids)))
+        return self.env["stock.location"].search(domain)
+
+    @api.model
+    def _get_scope_sql(self, scope="warehouse", warehouse_ids=None, location_ids=None):
+        """A ``scope(location_id, scope_id, company_id)`` relation mapping each
+        internal location of the filter to its warehouse or to itself."""
+        locations = self._get_scope_locations(warehouse_ids, location_ids)
+        if scope == "location":
+            scope_ids = locations.ids
+        else:
+            scope_ids = [loc.warehouse_id.id for loc in locations]
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])"
+            " AS scope(location_id, scope_id, company_id)",
+            locations.ids,
+            scope_ids,
+            [loc.company_id.id for loc in locations],
+        )
+
+    @api.model
+    def _get_product_condition(self, alias, product_ids=None, category_ids=None):
+        """SQL condition on ``alias.product_id`` for the product filters."""
+        conditions = [SQL("TRUE")]
+        if product_ids:
+            conditions.append(
+                SQL(
+                    "%s = ANY(%s)",
+                    SQL.identifier(alias, "product_id"),
+                    list(product_ids),
+                )
+            )
+        if category_ids:
+            categories = self.env["product.category"].search(
+                [("id", "child_of", list(category_ids))]
+            )
+            conditions.append(
+                SQL(
+                    """%s IN (SELECT pp.id FROM product_product pp
+                               JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                              WHERE pt.categ_id = ANY(%s))""",
+                    SQL.identifier(alias, "product_id"),
+                    categories.ids,
+                )
+            )
+        return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _get_flows_sql(self, product_condition, stop, start=None):
+        """Done move lines crossing the boundary of the ``scope`` relation
+        (a CTE of the caller, see ``_get_scope_sql``) before ``stop``:
+        ``flows(product_id, scope_id, company_id, date, move_id, line_id, qty,
+        other_usage)``, ``qty`` positive into the scope, negative out of it,
+        ``other_usage`` the usage of the location on the other side; from
+        ``start`` on only, when given."""
+        if start:
+            product_condition = SQL("%s AND sml.date >= %s", product_condition, start)
+        return SQL(
+            """
+            SELECT sml.product_id, dst.scope_id, dst.company_id, sml.date,
+                   sml.move_id, sml.id AS line_id, sml.quantity_product_uom AS qty,
+                   src_loc.usage AS other_usage
+              FROM stock_move_line sml
+              JOIN scope dst ON dst.location_id = sml.location_dest_id
+              JOIN stock_location src_loc ON src_loc.id = sml.location_id
+         LEFT JOIN scope src ON src.location_id = sml.location_id
+             WHERE sml.state = 'done' AND sml.date < %(stop)s AND %(products)s
+               AND src.scope_id IS DISTINCT FROM dst.scope_id
+         UNION ALL
+            SELECT sml.product_id, src.scope_id, src.company_id, sml.date,
+                   sml.move_id, sml.id, -sml.quantity_product_uom,
+                   dst_loc.usage
+              FROM stock_move_line sml
+              JOIN scope src ON src.location_id = sml.location_id
+              JOIN stock_location dst_loc ON dst_loc.id = sml.location_dest_id
+         LEFT JOIN scope dst ON dst.location_id = sml.location_dest_id
+             WHERE sml.state = 'done' AND sml.date < %(stop)s AND %(products)s
+               AND src.scope_id IS DISTINCT FROM dst.scope_id
+            """,
+            stop=stop,
+            products=product_condition,
+        )
+
+    @api.model
+    def _get_unit_cost_sql(self, stop, products_sql):
+        """``unit_cost(product_id, company_id, cost)``: the average unit value
+        of the valuation layers created before ``stop`` (stock value over
+        stock quantity, what the valuation report shows per unit), for the
+        products selected by ``products_sql`` and the allowed companies."""
+        return SQL(
+            """
+            SELECT svl.product_id, svl.company_id,
+                   SUM(svl.value) / NULLIF(SUM(svl.quantity), 0) AS cost
+              FROM stock_valuation_layer svl
+             WHERE svl.create_date < %s AND svl.company_id = ANY(%s)
+               AND svl.product_id IN (%s)
+          GROUP BY svl.product_id, svl.company_id
+            """,
+            stop,
+            self.env.companies.ids,
+            products_sql,
+        )
+
+    @api.model
+    def _get_group_select(self, expressions, keys):
+        """``expr AS key, ...`` for the chosen grouping keys (or a constant)."""
+        if not keys:
+            return SQL("1 AS one")
+        return SQL(", ").join(
+            SQL("%s AS %s", expressions[key], SQL.identifier(key)) for key in keys
+        )
+
+    @api.model
+    def _get_group_by(self, expressions, keys):
+        """The GROUP BY list matching ``_get_group_select`` (``()``: one row)."""
+        if not keys:
+            return SQL("()")
+        return SQL(", ").join(expressions[key] for key in keys)
+
+    @api.model
+    def _to_rpc_rows(self, rows):
+        """Undefined figures (``None``, infinite ratios) become ``False``, as
+        everywhere in Odoo's RPC results: XML-RPC has no ``None``. Applied
+        in place, to nested lists of dicts too."""
+        for row in rows:
+            for key, value in row.items():
+                if value is None or (
+                    isinstance(value, float) and not math.isfinite(value)
+                ):
+                    row[key] = False
+                elif isinstance(value, list) and value and isinstance(value[0], dict):
+                    self._to_rpc_rows(value)
+        return rows
+
+    @api.model
+    def _fetch(self, query):
+        """Run ``query`` and return its rows as dicts."""
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return self.env.cr.dictfetchall()

@@ -1,0 +1,138 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+TREND_KEYS = {
+    "product_id": SQL("sm.product_id"),
+    "categ_id": SQL("pt.categ_id"),
+    "warehouse_id": SQL("s.scope_id"),
+}
+# previous period and same period a year earlier, per period unit
+TREND_OFFSETS = {
+    "week": (SQL("interval '7 days'"), SQL("interval '364 days'")),
+    "month": (SQL("interval '1 month'"), SQL("interval '1 year'")),
+}
+
+
+class StockAnalyticsSalesTrends(models.AbstractModel):
+    _name = "stock.analytics.sales.trends"
+    _inherit = "stock.analytics.mixin"
+    _description = "Sales Trends Report"
+
+    @api.model
+    def get_sales_trends(
+        self,
+        date_from=None,
+        date_to=None,
+        warehouse_ids=None,
+        location_ids=None,
+        category_ids=None,
+        product_ids=None,
+        period="month",
+        group_by=("product_id", "warehouse_id"),
+    ):
+        """Delivered sales per ``period`` (``week`` or ``month``) between
+        ``date_from`` and ``date_to``, grouped by any of ``product_id``,
+        ``categ_id`` and ``warehouse_id``: done deliveries of sale order lines
+        (net of returns), revenue at the line's price without taxes, in the
+        company currency. Each row has ``period_start``, the keys,
+        ``quantity``, ``revenue``, the same figures for the previous period
+        (``previous_*``) and the same period a year earlier (``last_year_*``)
+        and the growth ratios ``growth_*`` and ``yoy_growth_*`` (``False``
+        when the reference is zero).
+        """
+        self._check_analytics_access()
+        if period not in TREND_OFFSETS:
+            raise UserError(self.env._("The period must be a week or a month."))
+        date_from, date_to, start, stop = self._get_period(date_from, date_to)
+        keys = [key for key in TREND_KEYS if key in group_by]
+        query = self._get_sales_trends_query(
+            period,
+            start,
+            stop,
+            keys,
+            self._get_scope_sql("warehouse", warehouse_ids, location_ids),
+            self._get_product_condition("sm", product_ids, category_ids),
+        )
+        rows = [self._prepare_trend_row(row) for row in self._fetch(query)]
+        return self._to_rpc_rows(rows)
+
+    @api.model
+    def _get_sales_trends_query(self, period, start, stop, keys, scope_sql, products):
+        """Sales per period and keys from a year before ``start``, each period
+        joined to its previous one and to the same one a year earlier."""
+        previous, last_year = TREND_OFFSETS[period]
+        return SQL(
+            """
+            WITH scope AS (%(scope)s),
+            sales AS (
+                SELECT date_trunc(%(period)s, sm.date)::date AS period_start,
+                       %(keys)s,
+                       SUM(CASE WHEN s.location_id = sm.location_id
+                                THEN sm.product_qty ELSE -sm.product_qty END)
+                           AS quantity,
+                       SUM(CASE WHEN s.location_id = sm.location_id THEN 1 ELSE -1 END
+                           * sm.quantity * sol.price_reduce_taxexcl
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
+                  FROM stock_move sm
+                  JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN stock_location src ON src.id = sm.location_id
+                  JOIN stock_location dst ON dst.id = sm.location_dest_id
+                  JOIN scope s ON (s.location_id = sm.location_id
+                                   AND dst.usage = 'customer')
+                               OR (s.location_id = sm.location_dest_id
+                                   AND src.usage = 'customer')
+                  JOIN product_product pp ON pp.id = sm.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE sm.state = 'done' AND %(products)s
+                   AND sm.date >= %(start)s - interval '1 year' - interval '7 days'
+                   AND sm.date < %(stop)s
+              GROUP BY 1, %(group)s
+            )
+            SELECT c.*,
+                   p.quantity AS previous_quantity, p.revenue AS previous_revenue,
+                   y.quantity AS last_year_quantity, y.revenue AS last_year_revenue
+              FROM sales c
+         LEFT JOIN sales p ON %(same_p)s
+                          AND p.period_start = (c.period_start - %(previous)s)::date
+         LEFT JOIN sales y ON %(same_y)s AND y.period_start = date_trunc(
+                              %(period)s, c.period_start - %(last_year)s)::date
+             WHERE c.period_start >= date_trunc(%(period)s, %(start)s)::date
+          ORDER BY c.period_start, %(order)s
+            """,
+            scope=scope_sql,
+            period=period,
+            keys=self._get_group_select(TREND_KEYS, keys),
+            group=self._get_group_by(TREND_KEYS, keys) if keys else SQL("2"),
+            order=SQL(", ").join(SQL.identifier("c", k) for k in keys) or SQL("1"),
+            products=products,
+            start=start,
+            stop=stop,
+            previous=previous,
+            last_year=last_year,
+            same_p=self._get_same_keys("p", keys),
+            same_y=self._get_same_keys("y", keys),
+        )
+
+    @api.model
+    def _get_same_keys(self, alias, keys):
+        """Join condition: ``alias`` has the same grouping keys as ``c``."""
+        return SQL(" AND ").join(
+            [SQL("TRUE")]
+            + [
+                SQL("%s = %s", SQL.identifier(alias, k), SQL.identifier("c", k))
+                for k in keys
+            ]
+        )
+
+    @api.model
+    def _prepare_trend_row(self, row):
+        """Add growth ratios against the previous period and last year."""
+        row.pop("one", None)
+        for name in ("quantity", "revenue"):
+            for ref, growth in (("previous", "growth"), ("last_year", "yoy_growth")):
+                base = row[f"{ref}_{name}"] or 0.0
+                row[f"{ref}_{name}"] = base
+                row[f"{growth}_{name}"] = (row[name] - base) / base if base else None
+        return row

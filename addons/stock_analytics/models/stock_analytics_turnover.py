@@ -1,0 +1,134 @@
+from odoo import api, models
+from odoo.tools import SQL
+
+from .stock_analytics_mixin import CONSUMPTION_USAGES
+
+TURNOVER_KEYS = {
+    "product_id": SQL("b.product_id"),
+    "categ_id": SQL("pt.categ_id"),
+    "warehouse_id": SQL("b.scope_id"),
+}
+
+
+class StockAnalyticsTurnover(models.AbstractModel):
+    _name = "stock.analytics.turnover"
+    _inherit = "stock.analytics.mixin"
+    _description = "Inventory Turnover Report"
+
+    @api.model
+    def get_turnover(
+        self,
+        date_from=None,
+        date_to=None,
+        warehouse_ids=None,
+        location_ids=None,
+        category_ids=None,
+        product_ids=None,
+        group_by=("product_id", "warehouse_id"),
+    ):
+        """Inventory turnover over ``[date_from, date_to]`` (default: the last
+        365 days), grouped by any of ``product_id``, ``categ_id`` and
+        ``warehouse_id``.
+
+        Consumption is what leaves the warehouses to customers or production,
+        net of returns: ``qty_out`` and its cost ``cogs`` (from the valuation
+        layers). Average inventory is the mean of the opening and closing
+        stock, in quantity and in value (at the average unit value of each
+        date). Rows carry those figures and ``turnover_qty``,
+        ``turnover_value``, ``days_of_inventory`` (value-based, else
+        quantity-based) and ``sell_through`` (``qty_out`` over opening stock
+        plus receipts); ratios are ``False`` when undefined.
+        """
+        self._check_analytics_access()
+        date_from, date_to, start, stop = self._get_period(date_from, date_to)
+        keys = [key for key in TURNOVER_KEYS if key in group_by]
+        query = self._get_turnover_query(
+            start,
+            stop,
+            keys,
+            self._get_scope_sql("warehouse", warehouse_ids, location_ids),
+            self._get_product_condition("sml", product_ids, category_ids),
+        )
+        days = (date_to - date_from).days + 1
+        rows = [self._prepare_turnover_row(row, days) for row in self._fetch(query)]
+        return self._to_rpc_rows(rows)
+
+    @api.model
+    def _get_turnover_query(self, start, stop, keys, scope_sql, products):
+        """Per product x warehouse: opening, closing, receipts and consumption
+        from the move lines, cost of consumption from the layers of the same
+        moves, the stock valued at both ends; summed over ``keys``."""
+        return SQL(
+            """
+            WITH scope AS (%(scope)s),
+            flows AS (%(flows)s),
+            base AS (
+                SELECT product_id, scope_id, company_id,
+                       SUM(qty) FILTER (WHERE date < %(start)s) AS opening,
+                       SUM(qty) AS closing,
+                       SUM(qty) FILTER (WHERE date >= %(start)s AND qty > 0)
+                           AS qty_in,
+                       -SUM(qty) FILTER (WHERE date >= %(start)s
+                                         AND other_usage IN %(usages)s) AS qty_out
+                  FROM flows GROUP BY product_id, scope_id, company_id
+            ),
+            cogs AS (
+                SELECT f.product_id, f.scope_id, -SUM(svl.value) AS cogs
+                  FROM (SELECT DISTINCT product_id, scope_id, move_id FROM flows
+                         WHERE date >= %(start)s AND other_usage IN %(usages)s) f
+                  JOIN stock_valuation_layer svl ON svl.stock_move_id = f.move_id
+              GROUP BY f.product_id, f.scope_id
+            ),
+            cost_start AS (%(cost_start)s),
+            cost_stop AS (%(cost_stop)s)
+            SELECT %(keys)s,
+                   SUM(COALESCE(b.opening, 0)) AS opening_qty,
+                   SUM(b.closing) AS closing_qty,
+                   SUM(COALESCE(b.qty_in, 0)) AS qty_in,
+                   SUM(COALESCE(b.qty_out, 0)) AS qty_out,
+                   SUM(COALESCE(c.cogs, 0)) AS cogs,
+                   SUM(COALESCE(b.opening, 0) * COALESCE(cs.cost, 0)) AS opening_value,
+                   SUM(b.closing * COALESCE(ce.cost, 0)) AS closing_value
+              FROM base b
+              JOIN product_product pp ON pp.id = b.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN cogs c ON c.product_id = b.product_id AND c.scope_id = b.scope_id
+         LEFT JOIN cost_start cs ON cs.product_id = b.product_id
+                                AND cs.company_id = b.company_id
+         LEFT JOIN cost_stop ce ON ce.product_id = b.product_id
+                               AND ce.company_id = b.company_id
+          GROUP BY %(group)s
+          ORDER BY %(order)s
+            """,
+            scope=scope_sql,
+            flows=self._get_flows_sql(products, stop),
+            start=start,
+            usages=CONSUMPTION_USAGES,
+            cost_start=self._get_unit_cost_sql(
+                start, SQL("SELECT product_id FROM base")
+            ),
+            cost_stop=self._get_unit_cost_sql(stop, SQL("SELECT product_id FROM base")),
+            keys=self._get_group_select(TURNOVER_KEYS, keys),
+            group=self._get_group_by(TURNOVER_KEYS, keys),
+            order=self._get_group_by(TURNOVER_KEYS, keys) if keys else SQL("1"),
+        )
+
+    @api.model
+    def _prepare_turnover_row(self, row, days):
+        """Add the ratios to the summed figures of a turnover row."""
+        row.pop("one", None)
+        avg_qty = (row["opening_qty"] + row["closing_qty"]) / 2
+        avg_value = (row["opening_value"] + row["closing_value"]) / 2
+        available = row["opening_qty"] + row["qty_in"]
+        turnover_qty = row["qty_out"] / avg_qty if avg_qty > 0 else None
+        turnover_value = row["cogs"] / avg_value if avg_value > 0 else None
+        turnover = turnover_value or turnover_qty
+        row.update(
+            average_qty=avg_qty,
+            average_value=avg_value,
+            turnover_qty=turnover_qty,
+            turnover_value=turnover_value,
+            days_of_inventory=days / turnover if turnover else None,
+            sell_through=row["qty_out"] / available if available > 0 else None,
+        )
+        return row

@@ -1,0 +1,51 @@
+from dateutil.relativedelta import relativedelta
+
+from .common import AnalyticsCommon
+
+
+class TestForecast(AnalyticsCommon):
+    """Monthly deliveries from warehouse 1: the standard product 5 a month
+    over the last 6 months; the FIFO product 4 every third month over the
+    last 10 months (intermittent)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._receive(cls.product_std, cls.wh_1, 100, 400, 4.0)
+        cls._receive(cls.product, cls.wh_1, 100, 400, 1.0)
+        for months_ago in range(1, 7):
+            cls._deliver(cls.product_std, cls.wh_1, 5, cls._days_ago(months_ago))
+        for months_ago in (10, 7, 4, 1):
+            cls._deliver(cls.product, cls.wh_1, 4, cls._days_ago(months_ago))
+
+    def test_forecast_methods(self):
+        rows = self.analytics.get_forecast(
+            warehouse_ids=self.wh_1.ids, history_periods=12, periods=3
+        )
+        by_product = {r["product_id"]: r for r in rows}
+        regular = by_product[self.product_std.id]
+        self.assertEqual(regular["warehouse_id"], self.wh_1.id)
+        self.assertEqual(regular["method"], "ses")
+        self.assertEqual(regular["history"], [0.0] * 6 + [5.0] * 6)
+        first = self.today.replace(day=1)
+        self.assertEqual(
+            [(f["period_start"], f["quantity"]) for f in regular["forecast"]],
+            [(first + relativedelta(months=i), 5.0) for i in range(3)],
+        )
+        intermittent = by_product[self.product.id]
+        self.assertEqual(
+            (intermittent["method"], intermittent["alpha"]), ("croston", 0.5)
+        )
+        self.assertAlmostEqual(intermittent["forecast"][0]["quantity"], 4 / 2.75)
+        self.assertAlmostEqual(intermittent["mape"], (0 + 0.5 + 0.6) / 3)
+
+    def test_forecast_weekly_history(self):
+        (row,) = self.analytics.get_forecast(
+            product_ids=self.product_std.ids,
+            period="week",
+            history_periods=12,
+            periods=1,
+        )
+        self.assertEqual(row["forecast"][0]["period_start"].weekday(), 0)
+        self.assertEqual(len(row["history"]), 12)
+        self.assertEqual(set(row["history"]) - {0.0}, {5.0})

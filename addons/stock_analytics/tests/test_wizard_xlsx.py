@@ -1,0 +1,99 @@
+import zipfile
+from datetime import date, timedelta
+from io import BytesIO
+
+import openpyxl
+
+from .common import AgingCommon
+
+
+class TestWizardXlsx(AgingCommon):
+    """Report lines of the wizard and the XLSX export, reopened with openpyxl."""
+
+    def _wizard(self, report="aging", **values):
+        return self.env["stock.analytics.wizard"].create(
+            {
+                "report": report,
+                "warehouse_ids": [(6, 0, (self.wh_1 | self.wh_2).ids)],
+                "product_ids": [(6, 0, self.product.ids)],
+                **values,
+            }
+        )
+
+    def _export(self, wizard):
+        content, fmt = self.env["ir.actions.report"]._render_xlsx(
+            "stock_analytics.stock_analytics_xlsx_report", wizard.ids, None
+        )
+        self.assertEqual(fmt, "xlsx")
+        return content
+
+    def test_view_lines(self):
+        action = self._wizard().action_view()
+        self.assertEqual(action["res_model"], "stock.analytics.aging.line")
+        lines = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(
+            sorted(
+                (
+                    line.warehouse_id.code,
+                    line.bucket,
+                    line.quantity,
+                    round(line.value, 2),
+                )
+                for line in lines
+            ),
+            [
+                ("AN1", "31-60", 5.0, 32.0),
+                ("AN1", "91-180", 5.0, 30.0),
+                ("AN2", "0-30", 3.0, 21.0),
+            ],
+        )
+        self.assertEqual(lines.categ_id, self.categ_fifo)
+        self.assertEqual(lines.company_id, self.company)
+
+    def test_xlsx_aging(self):
+        content = self._export(self._wizard())
+        book = openpyxl.load_workbook(BytesIO(content))
+        self.assertEqual(book.sheetnames, ["Stock Aging", "Stock Aging Totals"])
+        sheet = book["Stock Aging"]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertEqual(sheet.auto_filter.ref, "A1:N3")
+        header = [cell.value for cell in sheet[1]]
+        self.assertEqual(
+            header[:6],
+            ["Product", "Warehouse", "Quantity", "Value", "0-30 Qty", "0-30 Value"],
+        )
+        self.assertEqual(header[-1], "over 180 Value")
+        rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(
+            rows["Analytics 1"][:4], (self.product.display_name, "Analytics 1", 10, 62)
+        )
+        self.assertEqual(rows["Analytics 1"][4:10], (0, 0, 5, 32, 0, 0))
+        self.assertEqual(rows["Analytics 2"][2:6], (3, 21, 3, 21))
+        self.assertEqual(sheet["C2"].data_type, "n")
+        self.assertEqual(sheet["D2"].number_format, "#,##0.00")
+        totals = book["Stock Aging Totals"]
+        self.assertEqual(
+            [
+                tuple(r)
+                for r in totals.iter_rows(min_row=2, max_row=3, values_only=True)
+            ],
+            [("0-30", 21), ("31-60", 32)],
+        )
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+            self.assertEqual(len(charts), 1)
+            self.assertIn(b"<c:barChart>", archive.read(charts[0]))
+
+    def test_xlsx_trends_dates_and_chart(self):
+        self._sell(self.product_std, self.wh_1, 2, 10.0, 3)
+        wizard = self._wizard(
+            "sales_trends", product_ids=[(6, 0, self.product_std.ids)], period="month"
+        )
+        book = openpyxl.load_workbook(BytesIO(self._export(wizard)))
+        sheet = book["Sales Trends"]
+        (row,) = sheet.iter_rows(min_row=2, values_only=True)
+        period = self.today - timedelta(days=3)
+        self.assertEqual(row[0].date(), date(period.year, period.month, 1))
+        self.assertEqual(sheet["A2"].number_format, "yyyy-mm-dd")
+        self.assertEqual(row[3:5], (2, 20))
+        self.assertIn("Sales Trends Totals", book.sheetnames)
