@@ -130,18 +130,6 @@ class StockPosition(models.AbstractModel):
         """Length of the window over which the average daily usage is taken."""
         return max(self.env.company.threshold_usage_days, 1)
 
-    def _get_dead_stock_days(self):
-        """How far back the last move out of a scope is looked for: the
-        longest dead stock period of the active rules."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT COALESCE(MAX(dead_stock_days), 0) FROM stock_threshold_rule "
-                "WHERE active AND company_id = ANY(%s)",
-                self.env.companies.ids,
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
     def _get_default_lead_days(self):
         """Lead time of the rules that set none (days of cover count what
         arrives within it)."""
@@ -326,8 +314,6 @@ fact AS (%(facts)s),
         neither side. Quantities of moves are in the product's unit.
         """
         since = now - timedelta(days=self._get_usage_days())
-        # done moves out are read back far enough to tell dead stock
-        horizon = min(since, now - timedelta(days=self._get_dead_stock_days()))
 
         def product_filter(alias):
             if product_ids is None:
@@ -400,7 +386,11 @@ scope AS (
       JOIN loc_scope s ON s.location_id = m.location_id
       JOIN stock_location dl ON dl.id = m.location_dest_id
       %(uom_joins)s
-     WHERE m.state = 'done' AND m.date >= %(horizon)s AND m.date <= %(now)s
+     -- back to the window, or to the longest dead stock period of the rules
+     WHERE m.state = 'done' AND m.date <= %(now)s
+       AND m.date >= LEAST(%(since)s, %(now)s - make_interval(days => (
+               SELECT COALESCE(MAX(dead_stock_days), 0) FROM stock_threshold_rule
+                WHERE active AND company_id = ANY(%(companies)s))))
        AND m.company_id = ANY(%(companies)s) %(move_filter)s
        AND dl.usage NOT IN ('inventory', 'supplier', 'view')
        AND NOT EXISTS (SELECT 1 FROM loc_scope d
@@ -421,7 +411,6 @@ scope AS (
             open_states=OPEN_MOVE_STATES,
             now=now,
             since=since,
-            horizon=horizon,
         )
 
     def _evaluation_query(self, now):
@@ -478,16 +467,13 @@ summed AS (
 ), rounded AS MATERIALIZED (
     SELECT s.product_id, s.scope_id, s.rule_id, s.rounding,
            s.threshold_type, s.min_value, s.safety_value, s.max_value,
+           s.dead_stock_days, s.last_out,
            %(on_hand)s AS on_hand, %(reserved)s AS reserved,
            %(incoming)s AS incoming, %(in_transit)s AS in_transit,
            %(on_order)s AS on_order, %(outgoing)s AS outgoing,
            COALESCE(horizon.incoming, 0) AS incoming_lead,
            %(forecast_lead)s AS forecast_lead,
-           s.used / %(usage_days)s AS daily_usage,
-           s.dead_stock_days > 0 AND s.on_hand > 0
-               AND (s.last_out IS NULL
-                    OR s.last_out < %(now)s - make_interval(days => s.dead_stock_days))
-               AS dead_stock
+           s.used / %(usage_days)s AS daily_usage
       FROM summed s
       -- open moves within the lead time (the rule's, or the company's)
       LEFT JOIN LATERAL (
@@ -499,7 +485,11 @@ summed AS (
 ), derived AS MATERIALIZED (
     SELECT f.*, %(free)s AS free, %(forecast)s AS forecast,
            CASE WHEN f.threshold_type = 'days' THEN f.daily_usage ELSE 1 END
-               AS factor
+               AS factor,
+           f.dead_stock_days > 0 AND f.on_hand > 0
+               AND (f.last_out IS NULL
+                    OR f.last_out < %(now)s - make_interval(days => f.dead_stock_days))
+               AS dead_stock
       FROM rounded f
 ), level AS (
     SELECT d.*, COALESCE(d.min_value, 0) * d.factor AS min_qty,
