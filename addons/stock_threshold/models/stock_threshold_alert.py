@@ -41,6 +41,9 @@ KIND_RANK = {
     "dead_stock": 0,
 }
 OPEN_STATES = ("open", "acknowledged", "snoozed")
+# Channels of an alert: fields alert_<channel> of the rule, or
+# threshold_alert_<channel> of the company.
+CHANNELS = ("activity", "email", "bus", "webhook")
 # Last end of the digest window, so that no event is missed or sent twice.
 DIGEST_PARAM = "stock_threshold.alert_digest_last_run"
 # Changes made by the evaluation say what happened in one logged note each,
@@ -193,11 +196,17 @@ class StockThresholdAlert(models.Model):
         for alert in self:
             alert.state_priority = order.get(alert.state, 3)
 
-    @api.depends("product_id", "location_id", "kind")
+    @api.depends("product_id", "location_id", "warehouse_id", "kind")
     def _compute_display_name(self):
         kinds = dict(KIND_SELECTION)
         for alert in self:
-            scope = alert.warehouse_id.name or alert.location_id.complete_name
+            # the warehouse name for a warehouse scope, else the location's
+            warehouse = alert.warehouse_id
+            scope = (
+                warehouse.name
+                if warehouse.view_location_id == alert.location_id
+                else alert.location_id.complete_name
+            )
             alert.display_name = (
                 f"{kinds.get(alert.kind, '')}: {alert.product_id.display_name} "
                 f"@ {scope}"
@@ -287,18 +296,27 @@ class StockThresholdAlert(models.Model):
         return created
 
     @api.model
-    def _resolve_orphans(self):
+    def _resolve_orphans(self, product_ids=None, location_ids=None):
         """Resolve the alerts whose status is gone: no rule governs the
-        product there any more."""
+        product there any more. Only the evaluated products and scope
+        locations are looked at (None: all) in the allowed companies."""
         self.env.flush_all()
+        where = [
+            SQL("a.state IN %s", OPEN_STATES),
+            SQL("a.company_id = ANY(%s)", self.env.companies.ids),
+        ]
+        if product_ids is not None:
+            where.append(SQL("a.product_id = ANY(%s)", list(product_ids)))
+        if location_ids is not None:
+            where.append(SQL("a.location_id = ANY(%s)", list(location_ids)))
         self.env.cr.execute(
             SQL(
                 """SELECT a.id FROM stock_threshold_alert a
-                    WHERE a.state IN %s AND NOT EXISTS (
+                    WHERE %s AND NOT EXISTS (
                           SELECT 1 FROM stock_threshold_status s
                            WHERE s.product_id = a.product_id
                              AND s.location_id = a.location_id)""",
-                OPEN_STATES,
+                SQL(" AND ").join(where),
             )
         )
         orphans = self.browse(row[0] for row in self.env.cr.fetchall())
@@ -342,7 +360,11 @@ class StockThresholdAlert(models.Model):
     def _get_responsible(self, status):
         """The rule's responsible, else the product's, else a manager of the
         warehouse's company (Inventory administrators)."""
-        user = status.rule_id.user_id or status.product_id.responsible_id
+        # the product's responsible is set per company
+        user = (
+            status.rule_id.user_id
+            or status.product_id.with_company(status.company_id).responsible_id
+        )
         if user:
             return user
         managers = self.env.ref("stock.group_stock_manager").sudo().users
@@ -403,7 +425,10 @@ class StockThresholdAlert(models.Model):
                 "snoozed_until": False,
             }
         )
-        self._log_batch(lambda alert: reason)
+        # closing an activity posts the reason; the others get it as a note
+        self.filtered(lambda alert: not alert.activity_ids)._log_batch(
+            lambda alert: reason
+        )
         self.activity_ids.action_feedback(feedback=reason)
 
     @api.model
@@ -411,17 +436,33 @@ class StockThresholdAlert(models.Model):
         """Open the alerts of statuses that call for one and have none
         unresolved: statuses stored before the alerts existed, or whose
         alert was deleted (the evaluation only looks at what changed).
-        One query finds them."""
+        One query finds them, family by family."""
+        self.env.flush_all()
+        calls_for = {
+            "projected_stockout": SQL("s.projected_stockout"),
+            "dead_stock": SQL("s.dead_stock"),
+        }
+        conditions = [
+            SQL(
+                """(%s AND NOT EXISTS (
+                        SELECT 1 FROM stock_threshold_alert a
+                         WHERE a.product_id = s.product_id
+                           AND a.location_id = s.location_id
+                           AND a.family = %s AND a.state != 'resolved'))""",
+                SQL(" OR ").join(
+                    calls_for.get(kind) or SQL("s.status = %s", kind)
+                    for kind in KIND_FAMILY
+                    if KIND_FAMILY[kind] == family
+                    and (kind in calls_for or kind in STATUS_CODES)
+                ),
+                family,
+            )
+            for family in set(KIND_FAMILY.values())
+        ]
         self.env.cr.execute(
             SQL(
-                """SELECT s.id FROM stock_threshold_status s
-                    WHERE (s.status IN %s OR s.projected_stockout OR s.dead_stock)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM stock_threshold_alert a
-                           WHERE a.product_id = s.product_id
-                             AND a.location_id = s.location_id
-                             AND a.state != 'resolved')""",
-                tuple(code for code in KIND_FAMILY if code in STATUS_CODES),
+                "SELECT s.id FROM stock_threshold_status s WHERE %s",
+                SQL(" OR ").join(conditions),
             )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
@@ -465,21 +506,11 @@ class StockThresholdAlert(models.Model):
         """``{channel: setting}`` of the alert: its rule's own channels when
         the rule customises them, else its company's defaults."""
         self.ensure_one()
-        rule = self.rule_id
-        if rule.alert_channels == "custom":
-            return {
-                "activity": rule.alert_activity,
-                "email": rule.alert_email,
-                "bus": rule.alert_bus,
-                "webhook": rule.alert_webhook,
-            }
-        company = self.company_id
-        return {
-            "activity": company.threshold_alert_activity,
-            "email": company.threshold_alert_email,
-            "bus": company.threshold_alert_bus,
-            "webhook": company.threshold_alert_webhook,
-        }
+        if self.rule_id.alert_channels == "custom":
+            source, prefix = self.rule_id, "alert_"
+        else:
+            source, prefix = self.company_id, "threshold_alert_"
+        return {channel: source[prefix + channel] for channel in CHANNELS}
 
     def _filter_channel(self, channel, value=True):
         """The alerts whose ``channel`` setting is ``value``."""
@@ -526,19 +557,21 @@ class StockThresholdAlert(models.Model):
         for user, alerts in self.grouped("user_id").items():
             user._bus_send(
                 "stock_threshold_alert",
-                [alert._get_notice(event == "opened") for alert in alerts],
+                [alert._get_notice(event) for alert in alerts],
             )
 
-    def _get_notice(self, opened):
-        """The payload of the live notice (see static/src/js)."""
+    def _get_notice(self, event):
+        """The payload of the live notice of an opened, escalated or woken
+        alert (see static/src/js)."""
         self.ensure_one()
+        titles = {
+            "opened": self.env._("Stock alert"),
+            "escalated": self.env._("Stock alert escalated"),
+            "woken": self.env._("Stock alert back from snooze"),
+        }
         return {
             "id": self.id,
-            "title": (
-                self.env._("Stock alert")
-                if opened
-                else self.env._("Stock alert escalated")
-            ),
+            "title": titles[event],
             "message": self.display_name,
             "severity": self.severity,
         }

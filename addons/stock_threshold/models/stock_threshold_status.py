@@ -254,15 +254,15 @@ class StockThresholdStatus(models.Model):
             )
             changed = self.browse(row[0] for row in self.env.cr.fetchall())
         self.invalidate_model()
-        self._after_evaluation(changed)
+        self._after_evaluation(changed, product_ids, location_ids)
         return len(changed)
 
-    def _after_evaluation(self, changed):
-        """Hook called with the statuses an evaluation wrote: the alerts
-        follow them in the same transaction."""
+    def _after_evaluation(self, changed, product_ids=None, location_ids=None):
+        """Hook called with the statuses an evaluation wrote, and what it
+        evaluated: the alerts follow them in the same transaction."""
         Alert = self.env["stock.threshold.alert"]
         Alert._sync_statuses(changed)
-        Alert._resolve_orphans()
+        Alert._resolve_orphans(product_ids, location_ids)
 
     def _get_rule_scopes(self, location_ids=None):
         """Scope locations of the active rules of the allowed companies."""

@@ -4,8 +4,6 @@ from urllib.parse import urlsplit
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-WEBHOOK_EVENTS = ("opened", "escalated", "resolved")
-
 
 class StockThresholdWebhook(models.Model):
     """An endpoint that receives stock alert events as signed JSON POSTs.

@@ -179,6 +179,14 @@ class StockThresholdWebhookDelivery(models.Model):
 
     @api.autovacuum
     def _gc_delivery_log(self):
-        """Drop the log of finished deliveries after the retention time."""
+        """Drop the log of finished deliveries after the retention time, and
+        the pending ones of archived webhooks, which are never sent."""
         limit = fields.Datetime.now() - timedelta(days=LOG_RETENTION_DAYS)
-        self.search([("state", "!=", "pending"), ("write_date", "<", limit)]).unlink()
+        self.search(
+            [
+                "|",
+                ("state", "!=", "pending"),
+                ("webhook_id.active", "=", False),
+                ("write_date", "<", limit),
+            ]
+        ).unlink()

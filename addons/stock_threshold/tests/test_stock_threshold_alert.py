@@ -67,6 +67,9 @@ class TestThresholdAlert(ThresholdCommon):
         self.assertTrue(alert.resolved_at)
         self.assertFalse(alert.activity_ids)
         self.assertIn("back within its levels", alert.message_ids[0].body)
+        # said once: by the closed activity, not again as a note
+        said = alert.message_ids.filtered(lambda m: "back within its levels" in m.body)
+        self.assertEqual(len(said), 1)
         done = self.env["mail.message"].search(
             [("model", "=", alert._name), ("res_id", "=", alert.id)]
         )
@@ -129,6 +132,62 @@ class TestThresholdAlert(ThresholdCommon):
         Status._cron_evaluate()
         self.assertEqual(self._alerts(state="open").kind, "out_of_stock")
 
+    def test_cron_opens_missing_alert_of_each_family(self):
+        """Overstock and dead stock are two alerts: the one deleted comes
+        back while the other stays open."""
+        self._set_stock(150)
+        self.rule.dead_stock_days = 30
+        open_alerts = self._alerts(state="open")
+        self.assertEqual(set(open_alerts.mapped("kind")), {"overstock", "dead_stock"})
+        open_alerts.filtered(lambda a: a.kind == "dead_stock").sudo().unlink()
+        self.env["stock.threshold.status"]._cron_evaluate()
+        self.assertEqual(
+            set(self._alerts(state="open").mapped("kind")), {"overstock", "dead_stock"}
+        )
+
+    def test_responsible_of_the_alert_company(self):
+        """The product's responsible is read in the alert's company, whatever
+        the company the job runs in."""
+        company_b = self.env["res.company"].create({"name": "Threshold Co B"})
+        wh_other = self.env["stock.warehouse"].search(
+            [("company_id", "=", company_b.id)], limit=1
+        )
+        keeper_b = self.buyer.copy({"login": "thr_keeper_b", "name": "Keeper B"})
+        keeper_b.company_ids |= company_b
+        self.product.with_company(company_b).responsible_id = keeper_b
+        self.env["stock.threshold.rule"].with_company(company_b).create(
+            {
+                "company_id": company_b.id,
+                "scope_type": "warehouse",
+                "warehouse_id": wh_other.id,
+                "product_scope": "product",
+                "product_id": self.product.id,
+                "min_value": 10,
+            }
+        )
+        alert = self.Alert.search([("location_id", "=", wh_other.view_location_id.id)])
+        self.assertEqual(alert.user_id, keeper_b)
+        alert.sudo().unlink()
+        self.env["stock.threshold.status"].with_company(self.company)._cron_evaluate()
+        alert = self.Alert.search([("location_id", "=", wh_other.view_location_id.id)])
+        self.assertEqual(alert.user_id, keeper_b)
+
+    def test_location_scope_in_the_name(self):
+        self._create_rule(
+            scope_type="location",
+            warehouse_id=False,
+            location_id=self.shelf_a.id,
+            product_id=self.product_2.id,
+        )
+        alert = self.Alert.search(
+            [
+                ("product_id", "=", self.product_2.id),
+                ("location_id", "=", self.shelf_a.id),
+            ]
+        )
+        self.assertIn(self.shelf_a.complete_name, alert.display_name)
+        self.assertIn(f"@ {self.wh_a.name}", self._alerts().display_name)
+
     def test_rule_removed_resolves(self):
         alert = self._alerts()
         self.rule.unlink()
@@ -150,6 +209,13 @@ class TestThresholdAlert(ThresholdCommon):
             woken = self.Alert._cron_wake_snoozed()
         self.assertEqual(woken, alert)
         self.assertEqual(alert.state, "open")
+        self.env.cr.precommit.run()  # bus notices are written before commit
+        notices = (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("message", "like", f'"id":{alert.id},"title"')])
+        )
+        self.assertIn("back from snooze", notices[-1:].message)
 
     def test_snoozed_alert_resolves_when_stock_recovers(self):
         alert = self._alerts()

@@ -196,3 +196,19 @@ class TestThresholdWebhook(ThresholdCommon):
         self.assertTrue(webhook_tools.is_retryable(0))
         self.assertTrue(webhook_tools.is_retryable(429))
         self.assertFalse(webhook_tools.is_retryable(404))
+
+    def test_log_cleanup_keeps_what_can_still_be_sent(self):
+        other = self.webhook.copy({"name": "Archived", "secret_input": SECRET})
+        self._create_rule()
+        kept, dropped = self._deliveries(), self._deliveries(other)
+        self.assertEqual((kept.state, dropped.state), ("pending", "pending"))
+        other.active = False
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_threshold_webhook_delivery "
+            "SET write_date = now() - interval '1 year' WHERE id IN %s",
+            [tuple((kept | dropped).ids)],
+        )
+        self.Delivery._gc_delivery_log()
+        self.assertTrue(kept.exists(), "pending on an active webhook: still due")
+        self.assertFalse(dropped.exists(), "pending on an archived one: never sent")
