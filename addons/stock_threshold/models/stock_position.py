@@ -138,18 +138,20 @@ class StockPosition(models.AbstractModel):
     # ------------------------------------------------------------------
     # Computation
     # ------------------------------------------------------------------
-    def _read_positions(self, location_ids, product_ids=None):
+    def _read_positions(self, location_ids, product_ids=None, pairs=None):
         """Return the evaluated positions as dicts with a ``key``
-        ``(product_id, scope_location_id)``.
+        ``(product_id, scope_location_id)``, each company's scopes with its
+        own settings.
 
         With ``product_ids``, every requested product gets a row in every
         scope (zeros included); without, the products with activity or a
-        stored status in the scopes.
+        stored status in the scopes. ``pairs="governed"`` asks for the pairs
+        whose rule is scoped on the location (see ``_positions_query``).
         """
         if not location_ids:
             return []
         self.env.flush_all()
-        pairs = "products" if product_ids else "activity"
+        pairs = pairs or ("products" if product_ids else "activity")
         rows = []
         now = fields.Datetime.now()
         with self._without_jit():
