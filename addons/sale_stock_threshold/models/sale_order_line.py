@@ -100,7 +100,7 @@ class SaleOrderLine(models.Model):
         for line in lines:
             key = (line.product_id.id, line.warehouse_id.id)
             values = line._prepare_threshold_values(
-                positions[key], incoming[line], demand[line.order_id, line.product_id]
+                positions[key], incoming[line], demand[line.order_id, key]
             )
             line.update(values)
 
@@ -184,13 +184,15 @@ class SaleOrderLine(models.Model):
         return incoming
 
     def _get_threshold_demand(self):
-        """``{(order, product): quantity}`` of the orders that confirming
-        would add to the outgoing quantities, in the product's unit."""
+        """``{(order, (product_id, warehouse_id)): quantity}`` that confirming
+        the orders would add to the outgoing quantities of each warehouse, in
+        the product's unit."""
         demand = defaultdict(float)
         for line in self.order_id.order_line:
             if line.product_id and line.state in POSITION_STATES:
                 quantity = line._get_threshold_uncommitted_qty()
-                demand[line.order_id, line.product_id] += quantity
+                key = (line.product_id.id, line.warehouse_id.id)
+                demand[line.order_id, key] += quantity
         return demand
 
     def _get_threshold_uncommitted_qty(self):

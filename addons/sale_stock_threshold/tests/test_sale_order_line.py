@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import Form, tagged
 
 from .common import SaleThresholdCommon
@@ -42,6 +42,37 @@ class TestSaleOrderLinePosition(SaleThresholdCommon):
         self.assertEqual(
             (line_2.threshold_min_qty, line_2.threshold_safety_qty), (0, 0)
         )
+
+    def test_demand_counted_in_the_warehouse_of_each_line(self):
+        """One order takes the product from two warehouses: each forecast
+        after confirmation subtracts its own warehouse's quantity only."""
+        self._add_stock(self.product, self.wh_b.lot_stock_id, 20)
+        customers = self.customer.property_stock_customer
+        route = self.env["stock.route"].create(
+            {
+                "name": "Ship from B",
+                "sale_selectable": True,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "B to customers",
+                            "action": "pull",
+                            "picking_type_id": self.wh_b.out_type_id.id,
+                            "location_src_id": self.wh_b.lot_stock_id.id,
+                            "location_dest_id": customers.id,
+                        }
+                    )
+                ],
+            }
+        )
+        order = self._create_order([(self.product, 8, None), (self.product, 9, None)])
+        line_b = order.order_line[1]
+        line_b.route_id = route
+        self.assertEqual(line_b.warehouse_id, self.wh_b)
+        line_a = order.order_line[0]
+        self.assertEqual(line_a.threshold_forecast, 20)
+        self.assertEqual(line_a.threshold_projected_qty, 12)  # 20 - 8, not - 17
+        self.assertEqual(line_b.threshold_projected_qty, 11)  # 20 - 9
 
     def test_lines_computed_in_one_batch(self):
         """The queries do not grow with the number of lines."""
