@@ -4,7 +4,6 @@ import json
 import logging
 
 from odoo import SUPERUSER_ID, http
-from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..lib import adapters, read_batch
@@ -78,12 +77,13 @@ class RfidGateway(http.Controller):
         return reader, None
 
     def _ingest(self, reader, payload):
+        """The response to ``payload``: its body, or the error of a batch
+        that cannot be ingested (raised before any write). Any other error
+        propagates, so that the request's transaction is rolled back."""
         try:
             body = reader._ingest_payload(payload)
         except read_batch.BatchError as error:
             return self._error(error.status, error.code, error.message)
-        except UserError as error:
-            return self._error(403, "wrong_reader", error.args[0])
         return request.make_json_response(body)
 
     def _get_api_key(self):

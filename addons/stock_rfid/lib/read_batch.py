@@ -18,7 +18,7 @@ MAX_READS = 5000
 
 class BatchError(ValueError):
     """A payload that cannot be ingested: ``status`` is the HTTP status
-    (400 or 413), ``code`` a stable machine-readable reason."""
+    (400, 403 or 413), ``code`` a stable machine-readable reason."""
 
     def __init__(self, code, message, status=400):
         super().__init__(message)
@@ -175,10 +175,12 @@ def aggregate(reads, window):
     for epc, epc_reads in by_epc.items():
         epc_reads.sort(key=lambda read: read.first_seen)
         group = [epc_reads[0]]
+        last_seen = epc_reads[0].last_seen  # of the group, kept as it grows
         for read in epc_reads[1:]:
-            if read.first_seen - max(r.last_seen for r in group) > window:
+            if read.first_seen - last_seen > window:
                 sightings.append(_fold(epc, group))
-                group = []
+                group, last_seen = [], read.last_seen
             group.append(read)
+            last_seen = max(last_seen, read.last_seen)
         sightings.append(_fold(epc, group))
     return sightings

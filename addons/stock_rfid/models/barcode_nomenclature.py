@@ -42,26 +42,28 @@ class BarcodeNomenclature(models.Model):
         return None
 
     def _prepare_epc_results(self, barcode, decoded):
-        """Parsed results of an EPC, in the format of parse_uri."""
-        types = self._get_epc_result_types()
-        if decoded.kind not in types:
-            return []
-        results = [
-            self._prepare_epc_result(barcode, types[decoded.kind], decoded.gs1_key)
-        ]
+        """Parsed results of an EPC, in the format of parse_uri: those of an
+        SGTIN and an SSCC as Odoo builds them from a URI's data (so that its
+        extensions apply to EPCs too), a location for an SGLN, none for the
+        schemes Odoo has no record for."""
+        data = (decoded.company_prefix, decoded.reference)
         if decoded.kind == "sgtin":
-            results.append(self._prepare_epc_result(barcode, "lot", decoded.serial))
-        return results
+            return self._convert_uri_gtin_data_into_tracking_number(
+                barcode, (*data, decoded.serial)
+            )
+        if decoded.kind == "sscc":
+            return self._convert_uri_sscc_data_into_package(barcode, data)
+        if decoded.kind == "sgln":
+            return [self._prepare_epc_location_result(barcode, decoded.gs1_key)]
+        return []
 
-    def _get_epc_result_types(self):
-        """Barcode rule type of the GS1 key of each EPC type Odoo knows."""
-        return {"sgtin": "product", "sscc": "package", "sgln": "location"}
-
-    def _prepare_epc_result(self, barcode, rule_type, value):
+    def _prepare_epc_location_result(self, barcode, gln):
+        """Parsed result of an SGLN: the location whose barcode is its GLN
+        (Odoo's URI parsing has no location)."""
         return {
             "base_code": barcode,
-            "code": value,
+            "code": gln,
             "encoding": "",
-            "type": rule_type,
-            "value": value,
+            "type": "location",
+            "value": gln,
         }

@@ -235,9 +235,10 @@ class StockRfidCount(models.Model):
 
     def _mark_missing_tags(self):
         """Tags last seen in the location that this full count did not read
-        are missing."""
+        are missing. Every tag read counts as seen, including the package and
+        location tags that make no line."""
         for count in self:
-            seen = count.line_ids.tag_ids
+            seen = count._get_seen_tags()
             missing = self.env["stock.rfid.tag"].search(
                 [
                     ("company_id", "=", count.company_id.id),

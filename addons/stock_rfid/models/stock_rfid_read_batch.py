@@ -267,12 +267,9 @@ class StockRfidReadBatch(models.Model):
             SQL(
                 "(%s::int, %s::timestamp, %s::timestamp, %s::float8, %s::int)",
                 read_id,
-                sighting.first_seen,
-                sighting.last_seen,
-                sighting.rssi_dbm,
-                sighting.count,
+                *merged,
             )
-            for read_id, sighting in merges
+            for read_id, merged in self._combine_merges(merges).items()
         )
         self.env.cr.execute(
             SQL(
@@ -291,6 +288,27 @@ class StockRfidReadBatch(models.Model):
             )
         )
         Read.invalidate_model(["first_seen", "last_seen", "rssi_dbm", "read_count"])
+
+    @api.model
+    def _combine_merges(self, merges):
+        """{read id: (first seen, last seen, best RSSI, count)} of the
+        sightings merged into each read: an UPDATE ... FROM VALUES applies
+        only one row per read, so the sightings of one read are combined
+        first."""
+        combined = {}
+        for read_id, sighting in merges:
+            first, last, rssi, count = combined.get(
+                read_id,
+                (sighting.first_seen, sighting.last_seen, sighting.rssi_dbm, 0),
+            )
+            rssis = [value for value in (rssi, sighting.rssi_dbm) if value is not None]
+            combined[read_id] = (
+                min(first, sighting.first_seen),
+                max(last, sighting.last_seen),
+                max(rssis) if rssis else None,
+                count + sighting.count,
+            )
+        return combined
 
     def _create_exceptions(self, invalid):
         """Keep the undecodable reads ([(read, EpcError)]) for review."""

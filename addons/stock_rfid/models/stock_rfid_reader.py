@@ -133,17 +133,20 @@ class StockRfidReader(models.Model):
 
     def _ingest_payload(self, payload):
         """Validate ``payload``, check it comes from this reader and ingest
-        it. Raises read_batch.BatchError for a payload that cannot be
-        ingested, UserError for a batch of another reader."""
+        it. Raises read_batch.BatchError, before any write, for a payload
+        that cannot be ingested (403 ``wrong_reader`` for a batch of another
+        reader)."""
         self.ensure_one()
         batch = read_batch.parse(payload)
         if batch.reader_id != self.identifier:
-            raise UserError(
+            raise read_batch.BatchError(
+                "wrong_reader",
                 self.env._(
                     "The batch is from reader %(sender)s, not %(reader)s.",
                     sender=batch.reader_id,
                     reader=self.identifier,
-                )
+                ),
+                status=403,
             )
         Batch = self.env["stock.rfid.read.batch"].with_company(self.company_id)
         return Batch._ingest(self, batch)

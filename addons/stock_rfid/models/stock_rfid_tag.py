@@ -198,10 +198,7 @@ class StockRfidTag(models.Model):
     def _get_or_create(self, company, decoded):
         """Ids of the tags of ``company`` for ``decoded`` ({epc hex: Epc}),
         creating the unknown ones, matched, in one INSERT."""
-        existing = self.search_fetch(
-            [("company_id", "=", company.id), ("epc", "in", list(decoded))], ["epc"]
-        )
-        ids = {tag.epc: tag.id for tag in existing}
+        ids = self._get_ids(company, decoded)
         missing = {key: value for key, value in decoded.items() if key not in ids}
         if missing:
             matches = self._match(company, missing)
@@ -215,7 +212,18 @@ class StockRfidTag(models.Model):
                 for key, value in missing.items()
             ]
             ids.update(self._insert_tags(vals_list))
+            inserted_meanwhile = [key for key in missing if key not in ids]
+            if inserted_meanwhile:
+                ids.update(self._get_ids(company, inserted_meanwhile))
         return ids
+
+    @api.model
+    def _get_ids(self, company, epcs):
+        """{epc: id} of the tags of ``company`` among ``epcs``."""
+        tags = self.search_fetch(
+            [("company_id", "=", company.id), ("epc", "in", list(epcs))], ["epc"]
+        )
+        return {tag.epc: tag.id for tag in tags}
 
     @api.model
     def _insert_tags(self, vals_list):
@@ -223,7 +231,10 @@ class StockRfidTag(models.Model):
         gateway registers thousands of tags at once, where an ORM create
         costs most of a batch. The values hold every stored field but
         ``unmatched`` (computed here) and ``state`` (commissioned, the tags
-        are then updated from their reads); no chatter is written."""
+        are then updated from their reads); no chatter is written. An EPC
+        that a concurrent request registered first is skipped, not a unique
+        violation: under Odoo's repeatable read, PostgreSQL then raises a
+        serialization failure, which Odoo retries with the tag visible."""
         columns = list(vals_list[0])
         rows = [
             {
@@ -251,6 +262,7 @@ class StockRfidTag(models.Model):
                                             create_date, write_date)
                 SELECT v.*, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%s) AS v
+                    ON CONFLICT (epc, company_id) DO NOTHING
              RETURNING epc, id
                 """,
                 SQL(", ").join(SQL.identifier(name) for name in columns),
@@ -340,20 +352,24 @@ class StockRfidTag(models.Model):
 
     @api.model
     def _update_from_sightings(self, reader, sightings, tag_ids, points):
-        """Follow the reads on the tags, in one UPDATE: first and last seen,
-        last reader, antenna and location (of the latest sighting), and a
-        commissioned or missing tag becomes active."""
-        latest = {}
+        """Follow the reads on the tags, in one UPDATE: first seen (of the
+        earliest sighting), last seen, last reader, antenna and location (of
+        the latest sighting), and a commissioned or missing tag becomes
+        active."""
+        latest, first_seen = {}, {}
         for sighting in sightings:
             tag_id = tag_ids[sighting.epc]
             if tag_id not in latest or sighting.last_seen > latest[tag_id].last_seen:
                 latest[tag_id] = sighting
+            first_seen[tag_id] = min(
+                first_seen.get(tag_id, sighting.first_seen), sighting.first_seen
+            )
         self.flush_model()
         values = SQL(", ").join(
             SQL(
                 "(%s::int, %s::timestamp, %s::timestamp, %s::int, %s::int)",
                 tag_id,
-                sighting.first_seen,
+                first_seen[tag_id],
                 sighting.last_seen,
                 *points.get(sighting.antenna, points[None]),
             )

@@ -1,7 +1,10 @@
 import uuid
+from functools import partial
 
 from odoo import SUPERUSER_ID, api
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common import sgtin
 
@@ -45,14 +48,17 @@ class TestRfidConcurrency(TransactionCase):
         reader = env["stock.rfid.reader"].browse(self.reader_id)
         return reader._ingest_payload(payload)
 
-    def test_same_batch_in_two_transactions(self):
-        payload = {
+    def _payload(self, reads):
+        return {
             "schema": "rfid-read-batch/1",
             "batch_id": str(uuid.uuid4()),
             "reader": {"id": self.identifier},
             "sent_at": "2025-03-01T10:00:30Z",
-            "reads": [{"epc": self.epc_hex}, {"epc": "XYZ"}],
+            "reads": reads,
         }
+
+    def test_same_batch_in_two_transactions(self):
+        payload = self._payload([{"epc": self.epc_hex}, {"epc": "XYZ"}])
         env_1, env_2 = self.envs
         env_1.cr.execute("SELECT 1")  # its snapshot predates the other commit
         first = self._ingest(env_2, payload)
@@ -68,3 +74,20 @@ class TestRfidConcurrency(TransactionCase):
         self.assertEqual(batches.exception_ids.mapped("epc"), ["XYZ"])
         tags = self.envs[0]["stock.rfid.tag"].search([("epc", "=", self.epc_hex)])
         self.assertEqual(len(tags.read_ids), 1)
+
+    def test_same_new_tag_in_two_transactions(self):
+        """Two batches first seeing one EPC: the later insert of the tag is
+        a serialization failure, which Odoo retries (no unique violation,
+        which it would not), and the retry finds the tag."""
+        env_1, env_2 = self.envs
+        env_1.cr.execute("SELECT 1")  # its snapshot predates the other commit
+        first = self._ingest(env_2, self._payload([{"epc": self.epc_hex}]))
+        env_2.cr.commit()
+        ingest = partial(self._ingest, env_1, self._payload([{"epc": self.epc_hex}]))
+        with mute_logger("odoo.sql_db", "odoo.service.model"):
+            second = retrying(ingest, env_1)
+        env_1.cr.commit()
+        self.assertEqual((first["accepted"], second["accepted"]), (1, 0))
+        tags = env_1["stock.rfid.tag"].search([("epc", "=", self.epc_hex)])
+        self.assertEqual(len(tags), 1)
+        self.assertEqual(tags.read_ids.read_count, 2)

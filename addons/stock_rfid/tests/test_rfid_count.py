@@ -120,6 +120,20 @@ class TestRfidCount(RfidCommon):
         self._ingest([unseen.epc], "2025-03-02T10:00:00Z")
         self.assertEqual((unseen.state, unseen.location_id), ("active", self.dock))
 
+    def test_full_count_keeps_read_package_and_location_tags(self):
+        sscc_hex = epc.encode("sscc-96", 0, "0614141", "1234567890", None)
+        sgln_hex = epc.encode("sgln-96", 0, "0614141", "12345", "0")
+        self._ingest([shelf_read(sscc_hex), shelf_read(sgln_hex)])
+        package_tag, location_tag = self._tag(sscc_hex), self._tag(sgln_hex)
+        self.assertEqual(package_tag.package_id, self.package)
+        self.assertEqual(location_tag.gln_location_id, self.shelf)
+        count = self._count()
+        count.action_start()
+        count.action_stop()
+        self.assertFalse(count.line_ids.tag_ids & (package_tag | location_tag))
+        self.assertEqual(package_tag.state, "active")
+        self.assertEqual(location_tag.state, "active")
+
     def test_apply_as_inventory_adjustment(self):
         self._ingest(self._session_reads())
         count = self._count()

@@ -1,8 +1,12 @@
 import json
 import xmlrpc.client
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.stock_rfid.lib import read_batch
 
 from .common import RfidCommon
 
@@ -79,6 +83,39 @@ class TestRfidGateway(HttpCase, RfidCommon):
         self.reader.active = False
         self.assertEqual(self._post(payload).status_code, 403)
         self.assertFalse(self._tag(self.epc_product))
+
+    def test_wrong_reader_is_a_batch_error_raised_before_any_write(self):
+        other = self.reader.copy({"identifier": "reader-2"})
+        payload = self._payload([self.epc_product], reader=other)
+        with self.assertRaises(read_batch.BatchError) as caught:
+            self.reader._ingest_payload(payload)
+        error = caught.exception
+        self.assertEqual((error.status, error.code), (403, "wrong_reader"))
+        self.assertFalse(
+            self.env["stock.rfid.read.batch"].search(
+                [("batch_id", "=", payload["batch_id"])]
+            )
+        )
+
+    def test_unexpected_error_rolls_back_the_batch(self):
+        failure = UserError(self.reader.name)  # raised after the batch row is written
+
+        def fail(*args, **kwargs):
+            raise failure
+
+        Batch = self.env["stock.rfid.read.batch"]
+        payload = self._payload([self.epc_product])
+        with (
+            mute_logger("odoo.http"),
+            patch.object(type(Batch), "_fill_portals", fail),
+        ):
+            response = self._post(payload)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Batch.search([("batch_id", "=", payload["batch_id"])]))
+        self.assertFalse(self._tag(self.epc_product))
+        retry = self._post(payload)
+        self.assertEqual(retry.status_code, 200)
+        self.assertEqual(retry.json()["accepted"], 1)
 
     def test_bad_requests_are_400(self):
         response = self._post(None, raw="{not json")

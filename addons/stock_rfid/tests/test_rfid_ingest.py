@@ -74,6 +74,33 @@ class TestRfidIngest(RfidCommon):
         later = self._ingest([read(self.epc_product, "2025-03-01T10:05:00Z")])
         self.assertEqual(later["accepted"], 1)
 
+    def test_sightings_merged_into_one_read_all_count(self):
+        self._ingest([read(self.epc_product, "2025-03-01T10:00:00Z", rssi_dbm=-60)])
+        response = self._ingest(
+            [
+                read(self.epc_product, "2025-03-01T09:59:30Z", rssi_dbm=-55, count=2),
+                read(self.epc_product, "2025-03-01T10:00:55Z", rssi_dbm=-65, count=4),
+            ]
+        )
+        self.assertEqual((response["accepted"], response["duplicates"]), (0, 2))
+        row = self._reads(self.epc_product)
+        self.assertEqual(len(row), 1)
+        self.assertEqual((row.read_count, row.rssi_dbm), (7, -55))
+        self.assertEqual(str(row.first_seen), "2025-03-01 09:59:30")
+        self.assertEqual(str(row.last_seen), "2025-03-01 10:00:55")
+
+    def test_new_tag_first_seen_is_its_earliest_sighting(self):
+        response = self._ingest(
+            [
+                read(self.epc_product, "2025-03-01T10:00:00Z"),
+                read(self.epc_product, "2025-03-01T10:05:00Z"),
+            ]
+        )
+        self.assertEqual(response["accepted"], 2)
+        tag = self._tag(self.epc_product)
+        self.assertEqual(str(tag.first_seen), "2025-03-01 10:00:00")
+        self.assertEqual(str(tag.last_seen), "2025-03-01 10:05:00")
+
     def test_other_reader_is_not_a_duplicate(self):
         other = self.reader.copy({"identifier": "reader-2"})
         self._ingest([self.epc_product])

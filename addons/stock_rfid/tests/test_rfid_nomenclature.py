@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from odoo.addons.stock_rfid.lib import epc
@@ -61,3 +63,23 @@ class TestRfidNomenclature(RfidCommon):
         self.assertEqual(
             self._parse(sgtin("012345", "6789")), self._parse(self.epc_product)
         )
+
+    def test_sgtin_and_sscc_results_are_built_by_odoo(self):
+        """Odoo's conversions of URI data build the results of an EPC, so
+        that the addons extending them apply to EPCs too."""
+        Nomenclature = type(self.nomenclature)
+        sscc_hex = epc.encode("sscc-96", 0, "0614141", "1234567890", None)
+        for method, barcode, expected in (
+            (
+                "_convert_uri_gtin_data_into_tracking_number",
+                self.epc_product,
+                {("product", "00614141123452"), ("lot", "6789")},
+            ),
+            ("_convert_uri_sscc_data_into_package", sscc_hex, {("package", self.sscc)}),
+        ):
+            original = getattr(Nomenclature, method)
+            with patch.object(
+                Nomenclature, method, autospec=True, side_effect=original
+            ) as convert:
+                self.assertEqual(self._parse(barcode), expected)
+            convert.assert_called_once()
