@@ -132,7 +132,7 @@ def ordered(env, warehouses, products):
     for line in lines:
         key = (line.product_id.id, line.order_id.picking_type_id.warehouse_id.id)
         result[key] += line.product_uom_qty
-    return dict(result), len(lines.order_id)
+    return dict(result)
 
 
 def bench_ours(env, warehouses, products, results):
@@ -224,13 +224,13 @@ def main():
         )
         cr.execute("SAVEPOINT bench_start")
         lines = bench_ours(env, warehouses, products, results)
-        ours, _orders = ordered(env, warehouses, products)
+        ours = ordered(env, warehouses, products)
         cr.execute("ROLLBACK TO SAVEPOINT bench_start")
         env.invalidate_all()
         native, native_lines = {}, 0
         if not args.skip_native:
             bench_native(env, orderpoints, results)
-            native, _orders = ordered(env, warehouses, products)
+            native = ordered(env, warehouses, products)
             native_lines = len(native)
             differ = sum(
                 1

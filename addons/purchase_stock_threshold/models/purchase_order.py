@@ -1,42 +1,45 @@
 from odoo import models
 
 # How automatic a reordering policy is: an RFQ follows its least automatic rule.
+# A rule no longer reordering (``none``) ranks as ``draft``.
 POLICY_RANK = {"draft": 0, "send": 1, "confirm": 2}
 
 
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
-    def _apply_threshold_policies(self, rules):
+    def _apply_threshold_policies(self):
         """Confirm or send the RFQs that threshold reordering touched, as
-        their rules among ``rules`` say: an RFQ follows the least automatic
-        policy of its rules."""
-        to_confirm, to_send = self.browse(), self.browse()
-        for order in self:
-            policy = order._get_threshold_policy(rules)
-            if policy == "confirm":
-                to_confirm |= order
-            elif policy == "send":
-                to_send |= order
-        to_confirm.button_confirm()
-        to_send._send_threshold_rfqs()
+        their rules say: an RFQ follows the least automatic policy of the
+        rules of all its lines, those merged by earlier runs included."""
+        policies = {order: order._get_threshold_policy() for order in self}
+        self.filtered(lambda o: policies[o] == "confirm").button_confirm()
+        self.filtered(lambda o: policies[o] == "send")._send_threshold_rfqs()
 
-    def _get_threshold_policy(self, rules):
+    def _get_threshold_policy(self):
         """``draft``, ``send`` or ``confirm``: the least automatic of the
-        rules' and the vendor's policies; ``confirm`` only when the total is
-        within every rule's amount."""
+        policies of the order's rules and of the vendor; ``confirm`` only
+        when the total is within every rule's amount."""
         self.ensure_one()
-        order_rules = self.order_line.threshold_rule_id & rules
-        if not order_rules:
+        rules = self.order_line.threshold_rule_id
+        if not rules:
             return "draft"
-        policies = order_rules.mapped("reorder_policy")
         vendor_policy = self.partner_id.commercial_partner_id.threshold_reorder_policy
-        policy = min([*policies, vendor_policy or "confirm"], key=POLICY_RANK.get)
-        if policy == "confirm":
-            limit = min(order_rules.mapped("reorder_confirm_amount"))
-            if self.currency_id.compare_amounts(self.amount_total, limit) > 0:
-                return "draft"
-        return policy
+        policy = min(
+            [*rules.mapped("reorder_policy"), vendor_policy or "confirm"],
+            key=lambda p: POLICY_RANK.get(p, 0),
+        )
+        if policy == "confirm" and self._exceeds_threshold_confirm_amount(rules):
+            return "draft"
+        return policy if policy in POLICY_RANK else "draft"
+
+    def _exceeds_threshold_confirm_amount(self, rules):
+        """Whether the total exceeds the smallest amount the rules confirm
+        up to; both in the company's currency, whatever the order's."""
+        self.ensure_one()
+        limit = min(rules.mapped("reorder_confirm_amount"))
+        currency = self.company_id.currency_id
+        return currency.compare_amounts(self.amount_total_cc, limit) > 0
 
     def _send_threshold_rfqs(self):
         """Send the RFQs by e-mail with Odoo's RFQ template; they become
@@ -44,9 +47,8 @@ class PurchaseOrder(models.Model):
         template = self.env.ref(
             "purchase.email_template_edi_purchase", raise_if_not_found=False
         )
-        if not template:
+        if not template or not self:
             return
-        for order in self:
-            order.with_context(mark_rfq_as_sent=True).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment"
-            )
+        self.with_context(mark_rfq_as_sent=True).message_post_with_source(
+            template, subtype_xmlid="mail.mt_comment"
+        )

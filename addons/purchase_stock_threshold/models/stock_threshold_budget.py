@@ -3,6 +3,8 @@ from datetime import datetime, time
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
+from .stock_position import RFQ_STATES
+
 
 class StockThresholdBudget(models.Model):
     """Monthly purchase budget of a product category in a warehouse.
@@ -134,7 +136,7 @@ class StockThresholdBudget(models.Model):
                     ),
                     ("company_id", "=", budget.company_id.id),
                     "|",
-                    ("order_id.state", "in", ("draft", "sent", "to approve")),
+                    ("order_id.state", "in", RFQ_STATES),
                     "&",
                     ("order_id.state", "in", ("purchase", "done")),
                     ("order_id.date_approve", ">=", since),

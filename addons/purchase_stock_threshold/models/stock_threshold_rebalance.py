@@ -47,24 +47,24 @@ class StockThresholdRebalance(models.AbstractModel):
         """``{(product_id, warehouse_id): quantity}`` above the maximum of
         the governing rule (plus the company's margin) in the warehouses that
         resupply the needs: one positions query for all of them."""
-        sources = self.env["stock.warehouse"].concat(
-            *(row["warehouse"].resupply_wh_ids for row in needs)
+        warehouses = self.env["stock.warehouse"].browse(
+            list({row["warehouse"].id for row in needs})
         )
+        sources = warehouses.resupply_wh_ids
         if not sources:
             return {}
         by_scope = {wh.view_location_id.id: wh for wh in sources}
-        Position = self.env["stock.position"]
-        query = Position._positions_query(
-            list(by_scope), list({row["product_id"] for row in needs}), "governed"
+        rows = self.env["stock.position"]._read_positions(
+            list(by_scope),
+            list({row["product_id"] for row in needs}),
+            pairs="governed",
         )
-        with Position._without_jit():
-            self.env.cr.execute(query)
-            rows = self.env.cr.dictfetchall()
         keep = 1 + self.env.company.threshold_rebalance_margin / 100.0
         surpluses = defaultdict(float)
         for row in rows:
             if row["max_qty"] > 0 and row["forecast"] > row["max_qty"] * keep:
-                key = (row["product_id"], by_scope[row["scope_id"]].id)
+                product_id, scope_id = row["key"]
+                key = (product_id, by_scope[scope_id].id)
                 surpluses[key] = row["forecast"] - row["max_qty"] * keep
         return surpluses
 

@@ -3,6 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare, float_round
 
 from odoo.addons.stock_threshold.models.stock_threshold_alert import OPEN_STATES
@@ -98,13 +99,13 @@ class StockThresholdReorder(models.AbstractModel):
         positions query of ``stock_threshold`` for all of them at once."""
         Position = self.env["stock.position"]
         by_scope = {wh.view_location_id.id: wh for wh in warehouses}
-        query = Position._positions_query(
-            list(by_scope), list(product_ids) if product_ids else None, "governed"
+        rows = Position._read_positions(
+            list(by_scope),
+            list(product_ids) if product_ids else None,
+            pairs="governed",
         )
-        self.env.flush_all()
-        with Position._without_jit():
-            self.env.cr.execute(query)
-            rows = self.env.cr.dictfetchall()
+        for row in rows:
+            row["product_id"], row["scope_id"] = row["key"]
         rules = self.env["stock.threshold.rule"].browse({r["rule_id"] for r in rows})
         # Iterated records share one prefetch set: the rules are read once.
         reordering = {r.id: r for r in rules if r.reorder_policy != "none"}
@@ -379,7 +380,7 @@ class StockThresholdReorder(models.AbstractModel):
             summary["lines_updated"] += len(plan["updates"])
             if not dry_run:
                 orders = engine._apply(plan)
-                engine._apply_policies(orders, purchases)
+                engine._apply_policies(orders)
                 summary["purchase_order_ids"] += orders.ids
                 summary["picking_ids"] += orders.picking_ids.ids
         return summary
@@ -461,20 +462,40 @@ class StockThresholdReorder(models.AbstractModel):
         """``{key: [orders]}``: the draft RFQs the proposals can merge into,
         oldest first, found in one search."""
         orders = self.env["purchase.order"].search(
-            [
-                ("state", "=", "draft"),
-                ("company_id", "=", self.env.company.id),
-                ("partner_id", "in", [key[0] for key in keys]),
-                ("picking_type_id", "in", [key[1] for key in keys]),
-                ("dest_address_id", "=", False),
-            ],
-            order="id",
+            self._get_draft_orders_domain(keys), order="id"
         )
         orders.order_line.mapped("product_qty")
         result = defaultdict(list)
         for order in orders:
             result[order.partner_id.id, order.picking_type_id.id].append(order)
         return result
+
+    def _get_draft_orders_domain(self, keys):
+        """Draft RFQs of a key that Odoo's buy rule would merge into too
+        (``stock.rule._make_po_get_domain``): the vendor's buyer, no
+        procurement group (not a sale's make-to-order RFQ), no drop-ship."""
+        vendors = self.env["res.partner"].browse({vendor for vendor, _t in keys})
+        buyers = {vendor.id: vendor.buyer_id.id for vendor in vendors}
+        return expression.AND(
+            [
+                [
+                    ("state", "=", "draft"),
+                    ("company_id", "=", self.env.company.id),
+                    ("group_id", "=", False),
+                    ("dest_address_id", "=", False),
+                ],
+                expression.OR(
+                    [
+                        [
+                            ("partner_id", "=", vendor_id),
+                            ("picking_type_id", "=", picking_type_id),
+                            ("user_id", "=", buyers[vendor_id]),
+                        ]
+                        for vendor_id, picking_type_id in keys
+                    ]
+                ),
+            ]
+        )
 
     def _plan_group(self, plan, key, proposals, orders, limit):
         """Plan the proposals of one key: update the line of the product if
@@ -626,12 +647,9 @@ class StockThresholdReorder(models.AbstractModel):
             "threshold_alert_id": proposal["alert_id"],
         }
 
-    def _apply_policies(self, orders, proposals):
+    def _apply_policies(self, orders):
         """Confirm or send the RFQs whose rules say so."""
-        rules = self.env["stock.threshold.rule"].browse(
-            {proposal["rule_id"] for proposal in proposals}
-        )
-        orders._apply_threshold_policies(rules)
+        orders._apply_threshold_policies()
 
     # ------------------------------------------------------------------
     # Cron

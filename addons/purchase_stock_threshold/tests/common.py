@@ -34,12 +34,7 @@ class ReorderCommon(ThresholdCommon):
     @classmethod
     def _deliver(cls, warehouse, lines):
         """A delivery, done (fixtures of usage)."""
-        picking = cls._delivery(warehouse, lines)
-        for move in picking.move_ids:
-            move.quantity = move.product_uom_qty
-        picking.move_ids.picked = True
-        picking._action_done()
-        return picking
+        return cls._validate(cls._delivery(warehouse, lines))
 
     def _proposal(self, product, warehouse=None):
         proposals = self.Rule.get_reorder_proposals(

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ReorderCommon
 
@@ -24,6 +24,8 @@ class TestOrders(ReorderCommon):
             categ_id=cls.categ_parent.id,
             warehouse_id=cls.wh_b.id,
         )
+        # The hand-made RFQs of the tests are the vendor's buyer's.
+        cls.vendor.buyer_id = cls.env.user
 
     def test_grouping_per_vendor_and_warehouse(self):
         summary = self._run()
@@ -87,6 +89,40 @@ class TestOrders(ReorderCommon):
         self._lines(self.product).order_id.state = "sent"
         summary = self._run(self.wh_a, self.product)
         self.assertEqual(summary["lines_created"] + summary["lines_updated"], 0)
+
+    def _foreign_rfq(self, **values):
+        """A draft RFQ of the vendor for warehouse A, of product_2 only."""
+        return self.PurchaseOrder.create(
+            {
+                "partner_id": self.vendor.id,
+                "picking_type_id": self.wh_a.in_type_id.id,
+                "order_line": [Command.create({"product_id": self.product_2.id})],
+                **values,
+            }
+        )
+
+    def test_no_merge_into_procurement_group_rfq(self):
+        """A sale's make-to-order RFQ (a procurement group) is left alone,
+        as Odoo's buy rule leaves it."""
+        group = self.env["procurement.group"].create({"name": "SO-MTO"})
+        order = self._foreign_rfq(group_id=group.id)
+        summary = self._run(self.wh_a, self.product)
+        self.assertNotIn(order.id, summary["purchase_order_ids"])
+        self.assertEqual(order.order_line.product_id, self.product_2)
+        self.assertEqual(len(summary["purchase_order_ids"]), 1)
+
+    def test_no_merge_into_other_buyer_rfq(self):
+        """Another buyer's RFQ is left alone; the vendor's buyer's one gets
+        the line."""
+        other = new_test_user(
+            self.env, "reorder_other_buyer", groups="purchase.group_purchase_user"
+        )
+        foreign = self._foreign_rfq(user_id=other.id)
+        own = self._foreign_rfq()
+        summary = self._run(self.wh_a, self.product)
+        self.assertEqual(summary["purchase_order_ids"], own.ids)
+        self.assertEqual(foreign.order_line.product_id, self.product_2)
+        self.assertEqual(own.order_line.product_id, self.product | self.product_2)
 
     def test_line_limit(self):
         self.env.company.threshold_rfq_line_limit = 1

@@ -47,3 +47,54 @@ class TestPolicies(ReorderCommon):
         self._create_rule(reorder_policy="confirm", reorder_confirm_amount=5000)
         self.vendor.threshold_reorder_policy = "send"
         self.assertEqual(self._order(self._run(self.wh_a)).state, "sent")
+
+    def test_rules_merged_earlier_count(self):
+        """An RFQ holding a draft-only rule's line stays draft when a later
+        run adds a line of a confirming rule."""
+        self._create_rule()
+        first = self._order(self._run(self.wh_a, self.product))
+        self._create_rule(
+            product_id=self.product_2.id,
+            reorder_policy="confirm",
+            reorder_confirm_amount=5000,
+        )
+        second = self._order(self._run(self.wh_a, self.product_2))
+        self.assertEqual(second, first)
+        self.assertEqual(len(second.order_line), 2)
+        self.assertEqual(second.state, "draft")
+
+    def test_rule_no_longer_reordering_ranks_as_draft(self):
+        """A line whose rule stopped reordering keeps its RFQ draft."""
+        rule = self._create_rule()
+        first = self._order(self._run(self.wh_a, self.product))
+        rule.reorder_policy = "none"
+        self._create_rule(
+            product_id=self.product_2.id,
+            reorder_policy="confirm",
+            reorder_confirm_amount=5000,
+        )
+        second = self._order(self._run(self.wh_a, self.product_2))
+        self.assertEqual(second, first)
+        self.assertEqual(second.state, "draft")
+
+    def test_confirm_amount_in_company_currency(self):
+        """The vendor bills in a currency worth ten of the company's: the
+        1,000 ordered are 100 in the order's currency but 1,000 against the
+        rule's 500 in the company's currency."""
+        currency = self.env["res.currency"].create(
+            {"name": "XTC", "symbol": "X", "rounding": 0.01}
+        )
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": currency.id,
+                "rate": 0.1,
+                "name": "2000-01-01",
+                "company_id": self.env.company.id,
+            }
+        )
+        self.vendor.property_purchase_currency_id = currency
+        self._create_rule(reorder_policy="confirm", reorder_confirm_amount=500)
+        order = self._order(self._run(self.wh_a))
+        self.assertEqual(order.currency_id, currency)
+        self.assertEqual(order.amount_untaxed, 100)
+        self.assertEqual(order.state, "draft")

@@ -93,3 +93,47 @@ class TestSuggestions(ReorderCommon):
         self.rule.follow_suggestions = True
         self.Rule._cron_follow_suggestions()
         self.assertEqual(self.rule.min_value, 17.3)
+
+    def test_each_company_with_its_usage_window(self):
+        """Another company's warehouse is measured over that company's
+        window: 5 used yesterday over 10 days, a mean of 0.5."""
+        other = self.env["res.company"].create(
+            {"name": "Suggestion Other Co", "threshold_usage_days": 10}
+        )
+        wh_c = self.env["stock.warehouse"].create(
+            {"name": "Threshold C", "code": "THC", "company_id": other.id}
+        )
+        self._add_stock(self.product, wh_c.lot_stock_id, 20)
+        picking = self._validate(
+            self.env["stock.picking"]
+            .with_company(other)
+            .create(
+                {
+                    "picking_type_id": wh_c.out_type_id.id,
+                    "location_id": wh_c.lot_stock_id.id,
+                    "location_dest_id": self.customer_loc.id,
+                    "move_ids": [
+                        fields.Command.create(
+                            {
+                                "name": "usage",
+                                "product_id": self.product.id,
+                                "product_uom_qty": 5,
+                                "location_id": wh_c.lot_stock_id.id,
+                                "location_dest_id": self.customer_loc.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        picking.move_ids.date = fields.Datetime.now() - timedelta(days=1)
+        self._create_rule(warehouse_id=wh_c.id, company_id=other.id)
+        Suggestion = self.Suggestion.with_context(
+            allowed_company_ids=[self.env.company.id, other.id]
+        )
+        values = Suggestion._get_suggestions((self.wh_a | wh_c).ids, self.product.ids)
+        by_warehouse = {v["warehouse_id"]: v for v in values}
+        self.assertEqual(by_warehouse[wh_c.id]["usage_days"], 10)
+        self.assertAlmostEqual(by_warehouse[wh_c.id]["mean_usage"], 0.5)
+        self.assertEqual(by_warehouse[self.wh_a.id]["usage_days"], 30)
+        self.assertAlmostEqual(by_warehouse[self.wh_a.id]["mean_usage"], 2)

@@ -1,9 +1,11 @@
 from odoo import api, fields, models
 
+from odoo.addons.stock_threshold.tools.status import STATUS_SELECTION
+
+from ..models.stock_threshold_reorder import SHORTAGE_STATUSES
+
 REASON_SELECTION = [
-    ("below_min", "Below minimum"),
-    ("below_safety", "Below safety stock"),
-    ("out_of_stock", "Out of stock"),
+    (code, label) for code, label in STATUS_SELECTION if code in SHORTAGE_STATUSES
 ]
 
 

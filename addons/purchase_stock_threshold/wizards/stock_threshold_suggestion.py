@@ -68,21 +68,23 @@ class StockThresholdSuggestion(models.TransientModel):
     @api.model
     def _get_suggestions(self, warehouse_ids=None, product_ids=None):
         """Values of the suggestions of the pairs governed at warehouse
-        level: one positions query, one usage query, one lead time query."""
+        level, company by company: each with its own usage window."""
         warehouses = self.env["stock.threshold.reorder"]._get_warehouses(warehouse_ids)
-        by_scope = {wh.view_location_id.id: wh for wh in warehouses}
-        if not by_scope:
-            return []
-        Position = self.env["stock.position"]
-        self.env.flush_all()
-        with Position._without_jit():
-            self.env.cr.execute(
-                Position._positions_query(list(by_scope), product_ids, "governed")
+        suggestions = []
+        for company, company_warehouses in warehouses.grouped("company_id").items():
+            wizard = self.with_company(company).with_context(
+                allowed_company_ids=company.ids
             )
-            pairs = [
-                (r["product_id"], r["scope_id"], r["rule_id"])
-                for r in self.env.cr.dictfetchall()
-            ]
+            suggestions += wizard._get_company_suggestions(
+                company_warehouses, product_ids
+            )
+        return suggestions
+
+    def _get_company_suggestions(self, warehouses, product_ids):
+        """Suggestions of one company's warehouses (the environment's): one
+        governing rules query, one usage query, one lead time query."""
+        by_scope = {wh.view_location_id.id: wh for wh in warehouses}
+        pairs = self._read_governed_pairs(list(by_scope), product_ids)
         if not pairs:
             return []
         product_ids = list({product_id for product_id, _s, _r in pairs})
@@ -104,6 +106,21 @@ class StockThresholdSuggestion(models.TransientModel):
         return [
             self._prepare_suggestion(pair, by_scope[pair[1]], inputs) for pair in pairs
         ]
+
+    def _read_governed_pairs(self, scope_ids, product_ids):
+        """``[(product_id, scope_id, rule_id)]`` of the products whose
+        governing rule is scoped on the scope location itself."""
+        Rule = self.env["stock.threshold.rule"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT product_id, location_id, rule_id FROM (%s) governing",
+                Rule._governing_rules_query(
+                    product_ids, scope_ids, own_scope_only=True
+                ),
+            )
+        )
+        return self.env.cr.fetchall()
 
     def _read_usage(self, product_ids, scope_ids, days):
         """``{(product_id, scope_id): (total, sum of squares)}`` of the daily
@@ -127,7 +144,7 @@ WITH scope AS (
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
       JOIN uom_uom pu ON pu.id = pt.uom_id
      WHERE m.state = 'done' AND m.date >= %(since)s AND m.date <= %(now)s
-       AND m.product_id = ANY(%(products)s)
+       AND m.product_id = ANY(%(products)s) AND m.company_id = ANY(%(companies)s)
        AND dl.usage NOT IN ('inventory', 'supplier', 'view')
        AND NOT starts_with(dl.parent_path, s.parent_path)
      GROUP BY m.product_id, s.scope_id, day
@@ -136,6 +153,7 @@ SELECT product_id, scope_id, SUM(qty), SUM(qty * qty) FROM daily
  GROUP BY product_id, scope_id""",
                 scopes=scope_ids,
                 products=product_ids,
+                companies=self.env.companies.ids,
                 since=now - timedelta(days=days),
                 now=now,
             )

@@ -104,7 +104,8 @@ class ThresholdCommon(BaseCommon):
         }
         return cls.env["stock.threshold.rule"].create({**defaults, **values})
 
-    def _validate(self, picking):
+    @classmethod
+    def _validate(cls, picking):
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
         picking.move_ids.picked = True
