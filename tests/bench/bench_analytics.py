@@ -15,8 +15,9 @@ times in the same transaction, for every report of ``stock.analytics``:
   * Odoo's nearest native path where there is one: ``stock.quantity.history``
     (``qty_available`` at a date, per warehouse) and the valuation layer
     pivot (``_read_group`` of the layers at a date);
-and the XLSX export of the aging report (rows per second from query to
-closed file) against Odoo's list export (``export_data``) of the same rows.
+and the XLSX export of the dead stock report (rows per second from query
+to closed file) against Odoo's list export (``export_data``) of the same
+rows.
 It prints times, ratios to the floor and Python peak memory (tracemalloc),
 then rolls everything back.
 """
@@ -38,11 +39,13 @@ YEARS = 3
 def measure(label, results):
     """Time the block and record its Python peak memory."""
     tracemalloc.start()
-    start = time.perf_counter()
-    yield
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    try:
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
     results[label] = (seconds, peak)
     print(f"{label:<46} {seconds:9.3f} s {peak:9.1f} MB")
 
@@ -309,7 +312,7 @@ def run_native(env, warehouses, products, results):
 
 
 def run_xlsx(env, warehouses, results):
-    """Aging XLSX from query to closed file, against the list export."""
+    """Dead stock XLSX from query to closed file, against the list export."""
     wizard = env["stock.analytics.wizard"].create(
         {"report": "dead_stock", "days": 0, "warehouse_ids": [(6, 0, warehouses.ids)]}
     )

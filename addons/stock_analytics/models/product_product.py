@@ -39,8 +39,9 @@ class ProductProduct(models.Model):
 
     @api.model
     def _compute_abc_xyz_classes(self):
-        """Store the ABC / XYZ classes of the current company's products over
-        the configured window; products without consumption are ``C`` / ``Z``.
+        """Store the ABC / XYZ classes of the current company's products (its
+        own and the shared ones) over the configured window; products without
+        consumption are ``C`` / ``Z``.
         One write per class pair, not per product."""
         params = self._get_abc_xyz_params()
         today = fields.Date.context_today(self)
@@ -61,7 +62,11 @@ class ProductProduct(models.Model):
             )
         classified = {pid for ids in by_class.values() for pid in ids}
         idle = self.search(
-            [("is_storable", "=", True), ("id", "not in", list(classified))]
+            [
+                ("is_storable", "=", True),
+                ("company_id", "in", [False, self.env.company.id]),
+                ("id", "not in", list(classified)),
+            ]
         )
         by_class.setdefault(("C", "Z"), []).extend(idle.ids)
         for (abc, xyz), product_ids in by_class.items():

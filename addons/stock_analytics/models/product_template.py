@@ -21,9 +21,7 @@ class ProductTemplate(models.Model):
         "product_variant_ids.abc_xyz_date",
     )
     def _compute_abc_xyz(self):
-        """Show the classes of the variant on single-variant templates."""
-        for template in self:
-            variant = template.product_variant_ids[:1]
-            template.abc_class = variant.abc_class
-            template.xyz_class = variant.xyz_class
-            template.abc_xyz_date = variant.abc_xyz_date
+        """Show the classes of the variant on single-variant templates only:
+        the variants of a template are classified apart."""
+        for fname in ("abc_class", "xyz_class", "abc_xyz_date"):
+            self._compute_template_field_from_variant_field(fname)

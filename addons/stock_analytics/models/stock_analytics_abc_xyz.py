@@ -8,7 +8,6 @@ from ..lib.classification import (
     coefficient_of_variation,
     xyz_class,
 )
-from .stock_analytics_mixin import CONSUMPTION_USAGES
 
 
 class StockAnalyticsAbcXyz(models.AbstractModel):
@@ -66,18 +65,13 @@ class StockAnalyticsAbcXyz(models.AbstractModel):
                        (EXTRACT(YEAR FROM date) * 12 + EXTRACT(MONTH FROM date))::int
                        - %(first_month)s AS month
                   FROM flows
-                 WHERE date >= %(start)s AND other_usage IN %(usages)s
+                 WHERE %(consumed)s
             ),
             monthly AS (
                 SELECT product_id, month, SUM(qty) AS qty
                   FROM consumed GROUP BY product_id, month
             ),
-            valued AS (
-                SELECT c.product_id, -SUM(svl.value) AS value
-                  FROM (SELECT DISTINCT product_id, move_id FROM consumed) c
-                  JOIN stock_valuation_layer svl ON svl.stock_move_id = c.move_id
-              GROUP BY c.product_id
-            )
+            valued AS (%(valued)s)
             SELECT m.product_id, COALESCE(MAX(v.value), 0) AS value,
                    array_agg(m.month) AS months, array_agg(m.qty) AS quantities
               FROM monthly m LEFT JOIN valued v ON v.product_id = m.product_id
@@ -85,8 +79,10 @@ class StockAnalyticsAbcXyz(models.AbstractModel):
             """,
             scope=scope_sql,
             flows=self._get_flows_sql(products, stop, start),
-            start=start,
-            usages=CONSUMPTION_USAGES,
+            consumed=self._get_consumption_condition(start),
+            valued=self._get_consumption_value_sql(
+                SQL("SELECT * FROM consumed"), ("product_id",)
+            ),
             first_month=start.year * 12 + start.month,
         )
 

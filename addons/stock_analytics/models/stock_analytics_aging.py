@@ -28,9 +28,10 @@ class StockAnalyticsAging(models.AbstractModel):
 
         ``buckets`` are the inclusive upper limits in days of all buckets but
         the last. With ``scope="warehouse"``, ``location_ids`` selects the
-        warehouses of those locations. Rows: ``product_id``, ``warehouse_id``
-        or ``location_id``, ``quantity``, ``value`` and ``buckets``: a list of ``{label,
-        min_days, max_days, quantity, value}``.
+        warehouses of those locations. Rows: ``product_id``, ``warehouse_id``,
+        ``location_id`` (with ``scope="location"``), ``quantity``, ``value``
+        and ``buckets``: a list of ``{label, min_days, max_days, quantity,
+        value}``.
         """
         self._check_analytics_access()
         at_date, stop = self._get_at(at_date)
@@ -42,6 +43,7 @@ class StockAnalyticsAging(models.AbstractModel):
             scope,
             self._get_aging_scope_ids(scope, warehouse_ids, location_ids),
             self._get_product_condition("sml", product_ids, category_ids),
+            product_ids,
         )
         rows = self._prepare_aging_rows(self._fetch(query), bucket_defs, scope)
         return self._to_rpc_rows(rows)
@@ -64,7 +66,9 @@ class StockAnalyticsAging(models.AbstractModel):
         return locations.ids if scope == "location" else locations.warehouse_id.ids
 
     @api.model
-    def _get_aging_query(self, at_date, stop, bucket_defs, scope, selected, products):
+    def _get_aging_query(
+        self, at_date, stop, bucket_defs, scope, selected, products, product_ids=None
+    ):
         """One query: on hand per product x scope and the arrivals that make
         it up (newest first, the oldest one partly), summed per age bucket.
 
@@ -76,6 +80,7 @@ class StockAnalyticsAging(models.AbstractModel):
         ranks are taken over all the scopes of the companies, the rows are
         then restricted to the ``selected`` scopes.
         """
+        fifo = self._get_fifo_product_companies(product_ids)
         return SQL(
             """
             WITH scope AS (%(scope)s),
@@ -92,8 +97,9 @@ class StockAnalyticsAging(models.AbstractModel):
                        svl.quantity
                   FROM stock_valuation_layer svl
                  WHERE svl.quantity > 0 AND svl.create_date < %(stop)s
-                   AND svl.product_id = ANY(%(fifo)s)
-                   AND svl.company_id = ANY(%(companies)s)
+                   AND (svl.product_id, svl.company_id) IN (
+                       SELECT * FROM unnest(%(fifo_products)s::int[],
+                                            %(fifo_companies)s::int[]))
                    AND svl.product_id IN (SELECT product_id FROM onhand)
             ),
             matched AS (
@@ -113,17 +119,19 @@ class StockAnalyticsAging(models.AbstractModel):
                 SELECT * FROM unnest(%(idx)s::int[], %(low)s::int[], %(high)s::int[])
                     AS b(idx, low, high)
             )
-            SELECT c.product_id, c.scope_id, b.idx,
+            SELECT c.product_id, c.scope_id, w.warehouse_id, b.idx,
                    SUM(c.qty) AS quantity,
                    SUM(COALESCE(m.value, 0)
                        + (c.qty - COALESCE(m.qty, 0)) * COALESCE(uc.cost, 0)) AS value
               FROM chunks c
               JOIN buckets b ON c.age >= b.low AND (b.high IS NULL OR c.age <= b.high)
+              JOIN (SELECT DISTINCT scope_id, warehouse_id FROM scope) w
+                ON w.scope_id = c.scope_id
          LEFT JOIN matched m ON m.line_id = c.line_id
          LEFT JOIN unit_cost uc ON uc.product_id = c.product_id
                                AND uc.company_id = c.company_id
              WHERE c.scope_id = ANY(%(selected)s)
-          GROUP BY c.product_id, c.scope_id, b.idx
+          GROUP BY c.product_id, c.scope_id, w.warehouse_id, b.idx
           ORDER BY c.product_id, c.scope_id, b.idx
             """,
             scope=self._get_scope_sql(scope),
@@ -133,8 +141,8 @@ class StockAnalyticsAging(models.AbstractModel):
                 stop, SQL("SELECT product_id FROM onhand")
             ),
             stop=stop,
-            fifo=self._get_fifo_product_ids(),
-            companies=self.env.companies.ids,
+            fifo_products=[product_id for product_id, __ in fifo],
+            fifo_companies=[company_id for __, company_id in fifo],
             selected=selected,
             idx=list(range(len(bucket_defs))),
             low=[b["min_days"] for b in bucket_defs],
@@ -184,15 +192,20 @@ class StockAnalyticsAging(models.AbstractModel):
         )
 
     @api.model
-    def _get_fifo_product_ids(self):
-        """Products whose cost method is FIFO in the current company: their
-        arrivals keep the unit cost of their own valuation layer."""
-        return (
-            self.env["product.product"]
-            .with_context(active_test=False)
-            .search([("categ_id.property_cost_method", "=", "fifo")])
-            .ids
-        )
+    def _get_fifo_product_companies(self, product_ids=None):
+        """``(product_id, company_id)`` pairs of the allowed companies where
+        the product's cost method is FIFO (a company-dependent setting): its
+        arrivals in that company keep the unit cost of their own valuation
+        layer. Limited to ``product_ids`` when given."""
+        domain = [("categ_id.property_cost_method", "=", "fifo")]
+        if product_ids:
+            domain.append(("id", "in", list(product_ids)))
+        Product = self.env["product.product"].with_context(active_test=False)
+        return [
+            (product_id, company.id)
+            for company in self.env.companies
+            for product_id in Product.with_company(company).search(domain).ids
+        ]
 
     @api.model
     def _prepare_aging_rows(self, records, bucket_defs, scope):
@@ -205,6 +218,7 @@ class StockAnalyticsAging(models.AbstractModel):
             if row is None:
                 row = rows[key] = {
                     "product_id": rec["product_id"],
+                    "warehouse_id": rec["warehouse_id"],
                     key_name: rec["scope_id"],
                     "quantity": 0.0,
                     "value": 0.0,

@@ -17,9 +17,6 @@ class StockAnalyticsAgingLine(models.TransientModel):
     def _prepare_line_vals(self, row):
         """One line per non-empty bucket, so that pivots split by age."""
         scope = {key: row[key] for key in ("warehouse_id", "location_id") if key in row}
-        if "location_id" in row:
-            location = self.env["stock.location"].browse(row["location_id"])
-            scope["warehouse_id"] = location.warehouse_id.id
         return [
             dict(
                 scope,

@@ -1,15 +1,10 @@
-from datetime import datetime, time, timedelta
-
-from dateutil.relativedelta import relativedelta
+from datetime import datetime, time
 
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.date_utils import get_timedelta, start_of
 
 from ..lib.forecast import DEFAULT_ALPHAS, select_forecast
-from .stock_analytics_mixin import CONSUMPTION_USAGES
-
-PERIOD_STEPS = {"week": relativedelta(weeks=1), "month": relativedelta(months=1)}
 
 
 class StockAnalyticsForecast(models.AbstractModel):
@@ -43,8 +38,7 @@ class StockAnalyticsForecast(models.AbstractModel):
         and ``forecast``: a list of ``{period_start, quantity}``.
         """
         self._check_analytics_access()
-        if period not in PERIOD_STEPS:
-            raise UserError(self.env._("The period must be a week or a month."))
+        self._check_period(period)
         first, current = self._get_forecast_window(at_date, period, history_periods)
         query = self._get_forecast_query(
             period,
@@ -53,8 +47,7 @@ class StockAnalyticsForecast(models.AbstractModel):
             self._get_scope_sql("warehouse", warehouse_ids, location_ids),
             self._get_product_condition("sml", product_ids, category_ids),
         )
-        step = PERIOD_STEPS[period]
-        starts = [current + step * i for i in range(periods)]
+        starts = [current + get_timedelta(i, period) for i in range(periods)]
         rows = [
             self._prepare_forecast_row(rec, history_periods, starts, alphas)
             for rec in self._fetch(query)
@@ -65,11 +58,8 @@ class StockAnalyticsForecast(models.AbstractModel):
     def _get_forecast_window(self, at_date, period, history_periods):
         """First day of the history and first day of the current period."""
         at_date, __ = self._get_at(at_date)
-        if period == "week":
-            current = at_date - timedelta(days=at_date.weekday())
-        else:
-            current = at_date.replace(day=1)
-        return current - PERIOD_STEPS[period] * history_periods, current
+        current = start_of(at_date, period)
+        return current - get_timedelta(history_periods, period), current
 
     @api.model
     def _get_forecast_query(self, period, first, current, scope_sql, products):
@@ -90,7 +80,7 @@ class StockAnalyticsForecast(models.AbstractModel):
             demand AS (
                 SELECT product_id, scope_id, %(index)s AS idx, -SUM(qty) AS qty
                   FROM (SELECT *, date AS sml_date FROM flows
-                         WHERE other_usage IN %(usages)s) f
+                         WHERE %(consumed)s) f
               GROUP BY product_id, scope_id, idx
             )
             SELECT product_id, scope_id, array_agg(idx) AS idx, array_agg(qty) AS qty
@@ -104,7 +94,7 @@ class StockAnalyticsForecast(models.AbstractModel):
                 datetime.combine(first, time.min),
             ),
             index=index,
-            usages=CONSUMPTION_USAGES,
+            consumed=self._get_consumption_condition(),
         )
 
     @api.model

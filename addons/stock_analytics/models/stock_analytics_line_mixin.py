@@ -25,11 +25,13 @@ class StockAnalyticsLineMixin(models.AbstractModel):
     def _create_from_rows(self, wizard, rows):
         """Create the lines of ``rows`` (dicts of ``stock.analytics``) in one
         batch; ``_prepare_line_vals`` may turn a row into several lines."""
-        vals_list = [
-            dict(vals, wizard_id=wizard.id, company_id=self._get_line_company(vals))
-            for row in rows
-            for vals in self._prepare_line_vals(row)
-        ]
+        vals_list = [vals for row in rows for vals in self._prepare_line_vals(row)]
+        companies = self._get_line_companies(vals_list)
+        for vals in vals_list:
+            vals.update(
+                wizard_id=wizard.id,
+                company_id=companies.get(vals.get("warehouse_id"), self.env.company.id),
+            )
         return self.create(vals_list)
 
     @api.model
@@ -38,7 +40,11 @@ class StockAnalyticsLineMixin(models.AbstractModel):
         return [{key: value for key, value in row.items() if key in self._fields}]
 
     @api.model
-    def _get_line_company(self, vals):
-        """A warehouse's company, else the current one (for record rules)."""
-        warehouse = self.env["stock.warehouse"].browse(vals.get("warehouse_id"))
-        return warehouse.company_id.id or self.env.company.id
+    def _get_line_companies(self, vals_list):
+        """``{warehouse_id: company_id}`` of the lines' warehouses, read at
+        once; lines without a warehouse get the current company (for record
+        rules)."""
+        warehouses = self.env["stock.warehouse"].browse(
+            {vals["warehouse_id"] for vals in vals_list if vals.get("warehouse_id")}
+        )
+        return {warehouse.id: warehouse.company_id.id for warehouse in warehouses}

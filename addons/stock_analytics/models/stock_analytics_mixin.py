@@ -2,10 +2,12 @@ import math
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 CONSUMPTION_USAGES = ("customer", "production")
+# the period units of the trend and forecast reports (date_utils granularities)
+PERIODS = ("week", "month")
 
 
 class StockAnalyticsMixin(models.AbstractModel):
@@ -40,6 +42,12 @@ class StockAnalyticsMixin(models.AbstractModel):
         return date_from, date_to, start, stop
 
     @api.model
+    def _check_period(self, period):
+        """Reports by period group by ISO week (from Monday) or month."""
+        if period not in PERIODS:
+            raise UserError(self.env._("The period must be a week or a month."))
+
+    @api.model
     def _get_at(self, at_date=None):
         """Return ``(at_date, stop)``: the day of the report and the end of it."""
         at_date = fields.Date.to_date(at_date) or fields.Date.context_today(self)
@@ -66,19 +74,18 @@ class StockAnalyticsMixin(models.AbstractModel):
 
     @api.model
     def _get_scope_sql(self, scope="warehouse", warehouse_ids=None, location_ids=None):
-        """A ``scope(location_id, scope_id, company_id)`` relation mapping each
-        internal location of the filter to its warehouse or to itself."""
+        """A ``scope(location_id, scope_id, company_id, warehouse_id)``
+        relation mapping each internal location of the filter to its
+        warehouse or to itself (``scope_id``), and to its warehouse."""
         locations = self._get_scope_locations(warehouse_ids, location_ids)
-        if scope == "location":
-            scope_ids = locations.ids
-        else:
-            scope_ids = [loc.warehouse_id.id for loc in locations]
+        warehouse_ids = [loc.warehouse_id.id for loc in locations]
         return SQL(
-            "SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])"
-            " AS scope(location_id, scope_id, company_id)",
+            "SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])"
+            " AS scope(location_id, scope_id, company_id, warehouse_id)",
             locations.ids,
-            scope_ids,
+            locations.ids if scope == "location" else warehouse_ids,
             [loc.company_id.id for loc in locations],
+            warehouse_ids,
         )
 
     @api.model
@@ -145,6 +152,31 @@ class StockAnalyticsMixin(models.AbstractModel):
         )
 
     @api.model
+    def _get_consumption_condition(self, start=None):
+        """Condition on the rows of ``flows`` that are consumption: out to
+        customers or production, returns from there counting negative; from
+        ``start`` on, when given."""
+        condition = SQL("other_usage IN %s", CONSUMPTION_USAGES)
+        return SQL("%s AND date >= %s", condition, start) if start else condition
+
+    @api.model
+    def _get_consumption_value_sql(self, flows_sql, keys):
+        """``(keys..., value)``: the cost of the consumption moves of
+        ``flows_sql`` (rows of ``flows``), per ``keys`` columns, from their
+        valuation layers (each move counted once, however many lines)."""
+        return SQL(
+            """
+            SELECT %(keys)s, -SUM(svl.value) AS value
+              FROM (SELECT DISTINCT %(columns)s, move_id FROM (%(flows)s) f) c
+              JOIN stock_valuation_layer svl ON svl.stock_move_id = c.move_id
+          GROUP BY %(keys)s
+            """,
+            keys=SQL(", ").join(SQL.identifier("c", key) for key in keys),
+            columns=SQL(", ").join(SQL.identifier(key) for key in keys),
+            flows=flows_sql,
+        )
+
+    @api.model
     def _get_unit_cost_sql(self, stop, products_sql):
         """``unit_cost(product_id, company_id, cost)``: the average unit value
         of the valuation layers created before ``stop`` (stock value over
@@ -166,19 +198,18 @@ class StockAnalyticsMixin(models.AbstractModel):
 
     @api.model
     def _get_group_select(self, expressions, keys):
-        """``expr AS key, ...`` for the chosen grouping keys (or a constant)."""
-        if not keys:
-            return SQL("1 AS one")
-        return SQL(", ").join(
-            SQL("%s AS %s", expressions[key], SQL.identifier(key)) for key in keys
+        """``expr AS key, `` per chosen grouping key, written before the
+        aggregates of a SELECT (nothing without keys: one total row)."""
+        return SQL().join(
+            SQL("%s AS %s, ", expressions[key], SQL.identifier(key)) for key in keys
         )
 
     @api.model
-    def _get_group_by(self, expressions, keys):
-        """The GROUP BY list matching ``_get_group_select`` (``()``: one row)."""
-        if not keys:
-            return SQL("()")
-        return SQL(", ").join(expressions[key] for key in keys)
+    def _get_group_by(self, expressions, keys, *leading):
+        """The GROUP BY list matching ``_get_group_select``, after the
+        ``leading`` expressions (``()`` when empty: one row)."""
+        terms = [*leading, *(expressions[key] for key in keys)]
+        return SQL(", ").join(terms) if terms else SQL("()")
 
     @api.model
     def _to_rpc_rows(self, rows):

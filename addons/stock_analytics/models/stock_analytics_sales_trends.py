@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 TREND_KEYS = {
@@ -42,8 +41,7 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
         when the reference is zero).
         """
         self._check_analytics_access()
-        if period not in TREND_OFFSETS:
-            raise UserError(self.env._("The period must be a week or a month."))
+        self._check_period(period)
         date_from, date_to, start, stop = self._get_period(date_from, date_to)
         keys = [key for key in TREND_KEYS if key in group_by]
         query = self._get_sales_trends_query(
@@ -59,15 +57,17 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
 
     @api.model
     def _get_sales_trends_query(self, period, start, stop, keys, scope_sql, products):
-        """Sales per period and keys from a year before ``start``, each period
-        joined to its previous one and to the same one a year earlier."""
+        """Sales per period and keys from a year before the period of
+        ``start`` (whole periods, so that the first one's previous and
+        last-year references are complete), each period joined to its
+        previous one and to the same one a year earlier."""
         previous, last_year = TREND_OFFSETS[period]
         return SQL(
             """
             WITH scope AS (%(scope)s),
             sales AS (
                 SELECT date_trunc(%(period)s, sm.date)::date AS period_start,
-                       %(keys)s,
+                       %(keys)s
                        SUM(CASE WHEN s.location_id = sm.location_id
                                 THEN sm.product_qty ELSE -sm.product_qty END)
                            AS quantity,
@@ -86,9 +86,10 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                   JOIN product_product pp ON pp.id = sm.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE sm.state = 'done' AND %(products)s
-                   AND sm.date >= %(start)s - interval '1 year' - interval '7 days'
+                   AND sm.date >= date_trunc(%(period)s, %(start)s)
+                                  - interval '1 year' - interval '7 days'
                    AND sm.date < %(stop)s
-              GROUP BY 1, %(group)s
+              GROUP BY %(group)s
             )
             SELECT c.*,
                    p.quantity AS previous_quantity, p.revenue AS previous_revenue,
@@ -104,7 +105,7 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
             scope=scope_sql,
             period=period,
             keys=self._get_group_select(TREND_KEYS, keys),
-            group=self._get_group_by(TREND_KEYS, keys) if keys else SQL("2"),
+            group=self._get_group_by(TREND_KEYS, keys, SQL("1")),
             order=SQL(", ").join(SQL.identifier("c", k) for k in keys) or SQL("1"),
             products=products,
             start=start,
@@ -129,7 +130,6 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
     @api.model
     def _prepare_trend_row(self, row):
         """Add growth ratios against the previous period and last year."""
-        row.pop("one", None)
         for name in ("quantity", "revenue"):
             for ref, growth in (("previous", "growth"), ("last_year", "yoy_growth")):
                 base = row[f"{ref}_{name}"] or 0.0

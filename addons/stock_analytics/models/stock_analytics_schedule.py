@@ -1,8 +1,12 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
 from ..wizards.stock_analytics_wizard import REPORTS
+
+_logger = logging.getLogger(__name__)
 
 FREQUENCIES = {
     "daily": relativedelta(days=1),
@@ -40,8 +44,15 @@ class StockAnalyticsSchedule(models.Model):
 
     @api.model
     def _cron_send_due(self):
-        """Scheduled action: send the reports whose time has come."""
-        self.search([("next_date", "<=", fields.Datetime.now())]).action_send()
+        """Scheduled action: send the reports whose time has come, each in
+        its own savepoint so that a failing one (logged, retried at the next
+        run) neither blocks nor rolls back the others."""
+        for schedule in self.search([("next_date", "<=", fields.Datetime.now())]):
+            try:
+                with self.env.cr.savepoint():
+                    schedule.action_send()
+            except Exception:
+                _logger.exception("Scheduled report %s failed", schedule.display_name)
 
     def action_send(self):
         """Send each report now and plan its next sending."""

@@ -1,8 +1,6 @@
 from odoo import api, models
 from odoo.tools import SQL
 
-from .stock_analytics_mixin import CONSUMPTION_USAGES
-
 TURNOVER_KEYS = {
     "product_id": SQL("b.product_id"),
     "categ_id": SQL("pt.categ_id"),
@@ -58,6 +56,7 @@ class StockAnalyticsTurnover(models.AbstractModel):
         """Per product x warehouse: opening, closing, receipts and consumption
         from the move lines, cost of consumption from the layers of the same
         moves, the stock valued at both ends; summed over ``keys``."""
+        consumed = self._get_consumption_condition(start)
         return SQL(
             """
             WITH scope AS (%(scope)s),
@@ -68,25 +67,18 @@ class StockAnalyticsTurnover(models.AbstractModel):
                        SUM(qty) AS closing,
                        SUM(qty) FILTER (WHERE date >= %(start)s AND qty > 0)
                            AS qty_in,
-                       -SUM(qty) FILTER (WHERE date >= %(start)s
-                                         AND other_usage IN %(usages)s) AS qty_out
+                       -SUM(qty) FILTER (WHERE %(consumed)s) AS qty_out
                   FROM flows GROUP BY product_id, scope_id, company_id
             ),
-            cogs AS (
-                SELECT f.product_id, f.scope_id, -SUM(svl.value) AS cogs
-                  FROM (SELECT DISTINCT product_id, scope_id, move_id FROM flows
-                         WHERE date >= %(start)s AND other_usage IN %(usages)s) f
-                  JOIN stock_valuation_layer svl ON svl.stock_move_id = f.move_id
-              GROUP BY f.product_id, f.scope_id
-            ),
+            cogs AS (%(cogs)s),
             cost_start AS (%(cost_start)s),
             cost_stop AS (%(cost_stop)s)
-            SELECT %(keys)s,
+            SELECT %(keys)s
                    SUM(COALESCE(b.opening, 0)) AS opening_qty,
                    SUM(b.closing) AS closing_qty,
                    SUM(COALESCE(b.qty_in, 0)) AS qty_in,
                    SUM(COALESCE(b.qty_out, 0)) AS qty_out,
-                   SUM(COALESCE(c.cogs, 0)) AS cogs,
+                   SUM(COALESCE(c.value, 0)) AS cogs,
                    SUM(COALESCE(b.opening, 0) * COALESCE(cs.cost, 0)) AS opening_value,
                    SUM(b.closing * COALESCE(ce.cost, 0)) AS closing_value
               FROM base b
@@ -103,7 +95,11 @@ class StockAnalyticsTurnover(models.AbstractModel):
             scope=scope_sql,
             flows=self._get_flows_sql(products, stop),
             start=start,
-            usages=CONSUMPTION_USAGES,
+            consumed=consumed,
+            cogs=self._get_consumption_value_sql(
+                SQL("SELECT * FROM flows WHERE %s", consumed),
+                ("product_id", "scope_id"),
+            ),
             cost_start=self._get_unit_cost_sql(
                 start, SQL("SELECT product_id FROM base")
             ),
@@ -116,7 +112,6 @@ class StockAnalyticsTurnover(models.AbstractModel):
     @api.model
     def _prepare_turnover_row(self, row, days):
         """Add the ratios to the summed figures of a turnover row."""
-        row.pop("one", None)
         avg_qty = (row["opening_qty"] + row["closing_qty"]) / 2
         avg_value = (row["opening_value"] + row["closing_value"]) / 2
         available = row["opening_qty"] + row["qty_in"]

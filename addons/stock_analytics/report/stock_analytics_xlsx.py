@@ -161,10 +161,11 @@ class StockAnalyticsXlsx(models.AbstractModel):
         return names
 
     def _write_row(self, sheet, index, columns, row, names, formats):
-        """Write one row with a typed cell per column (blank when undefined)."""
+        """Write one row with a typed cell per column (blank when undefined:
+        ``False``, see ``_to_rpc_rows``)."""
         for col, (key, __, kind) in enumerate(columns):
-            value = row.get(key)
-            if value is None or value is False:
+            value = row.get(key, False)
+            if value is False:
                 continue
             if kind in NAMED:
                 sheet.write_string(index, col, names[key].get(value, ""))
@@ -172,8 +173,6 @@ class StockAnalyticsXlsx(models.AbstractModel):
                 sheet.write_string(index, col, str(value))
             elif kind in ("date", "datetime"):
                 sheet.write_datetime(index, col, value, formats[kind])
-            elif value in (float("inf"), float("-inf")):
-                continue
             else:
                 sheet.write_number(index, col, value, formats[kind])
 
@@ -190,14 +189,13 @@ class StockAnalyticsXlsx(models.AbstractModel):
         if report == "sales_trends" and rows:
             totals = {}
             for row in rows:
-                total = totals.setdefault(row["period_start"], [0.0, 0.0])
-                total[0] += row["quantity"]
-                total[1] += row["revenue"]
+                period = row["period_start"]
+                totals[period] = totals.get(period, 0.0) + row["revenue"]
             periods = sorted(totals)
             return (
                 "line",
                 [p.isoformat() for p in periods],
-                [("Revenue", [totals[p][1] for p in periods])],
+                [("Revenue", [totals[p] for p in periods])],
             )
         return None
 

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import Command
+
 from .common import AnalyticsCommon
 
 
@@ -74,3 +76,45 @@ class TestAbcXyz(AnalyticsCommon):
             [("abc_class", "=", "A"), ("id", "in", self.products.ids)]
         )
         self.assertEqual(found, self.products[:2])
+
+    def test_template_of_several_variants_has_no_class(self):
+        """Only a single-variant template shows its variant's classes."""
+        attribute = self.env["product.attribute"].create(
+            {
+                "name": "ABC size",
+                "value_ids": [Command.create({"name": n}) for n in ("S", "M")],
+            }
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "ABC variants",
+                "is_storable": True,
+                "attribute_line_ids": [
+                    Command.create(
+                        {
+                            "attribute_id": attribute.id,
+                            "value_ids": [Command.set(attribute.value_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        self.assertEqual(len(template.product_variant_ids), 2)
+        template.product_variant_ids[0].write(
+            {"abc_class": "A", "xyz_class": "X", "abc_xyz_date": self.today}
+        )
+        self.assertFalse(template.abc_class)
+        self.assertFalse(template.xyz_class)
+        self.assertFalse(template.abc_xyz_date)
+
+    def test_cron_leaves_other_companies_products(self):
+        """The run for a company classifies its own and shared products only."""
+        other = self.env["res.company"].create({"name": "ABC other company"})
+        own = self._create_product("ABC other's", self.categ_std, company_id=other.id)
+        shared = self._create_product("ABC shared", self.categ_std)
+        self.env.ref(
+            "stock_analytics.ir_cron_stock_analytics_abc_xyz"
+        ).method_direct_trigger()
+        self.assertEqual(shared.abc_class, "C")
+        self.assertEqual(own.with_company(other).abc_class, "C")
+        self.assertFalse(own.with_company(self.company).abc_class)

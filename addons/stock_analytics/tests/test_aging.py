@@ -11,7 +11,7 @@ class TestAging(AgingCommon):
             warehouse_ids=(self.wh_1 | self.wh_2).ids, **kwargs
         )
         return {
-            (r["product_id"], r.get("warehouse_id") or r["location_id"]): r
+            (r["product_id"], r.get("location_id") or r["warehouse_id"]): r
             for r in rows
         }
 
@@ -78,6 +78,43 @@ class TestAging(AgingCommon):
     def test_aging_per_location(self):
         rows = self._rows(scope="location", location_ids=self.wh_2.lot_stock_id.ids)
         self.assertEqual(list(rows), [(self.product.id, self.wh_2.lot_stock_id.id)])
-        self.assertAlmostEqual(
-            rows[self.product.id, self.wh_2.lot_stock_id.id]["value"], 21.0
+        row = rows[self.product.id, self.wh_2.lot_stock_id.id]
+        self.assertAlmostEqual(row["value"], 21.0)
+        self.assertEqual(row["warehouse_id"], self.wh_2.id)
+
+    def test_aging_fifo_decided_per_company(self):
+        """A category FIFO in another company only: that company's stock is
+        aged at the cost of its own layers, not at the average cost."""
+        other = self.env["res.company"].create({"name": "Aging other company"})
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", other.id)])
+        self.categ_std.with_company(other).write(
+            {"property_cost_method": "fifo", "property_valuation": "manual_periodic"}
         )
+        product = self._create_product("Aging FIFO elsewhere", self.categ_std)
+        self._receive(product, warehouse, 10, 200, 5.0)
+        self._receive(product, warehouse, 10, 100, 6.0)
+        self._deliver(product, warehouse, 5, 20)
+        rows = self.analytics.with_context(
+            allowed_company_ids=(self.company | other).ids
+        ).get_aging(warehouse_ids=warehouse.ids, product_ids=product.ids)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(
+            self._buckets(rows[0]),
+            [
+                ("0-30", 0.0, 0.0),
+                ("31-60", 0.0, 0.0),
+                ("61-90", 0.0, 0.0),
+                ("91-180", 10.0, 60.0),
+                ("over 180", 5.0, 25.0),
+            ],
+        )
+
+    def test_aging_lines_per_location_carry_warehouse(self):
+        wizard = self.env["stock.analytics.wizard"].create(
+            {"report": "aging", "scope": "location", "warehouse_ids": self.wh_2.ids}
+        )
+        action = wizard.action_view()
+        lines = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(lines.location_id, self.wh_2.lot_stock_id)
+        self.assertEqual(lines.warehouse_id, self.wh_2)
+        self.assertEqual(lines.company_id, self.company)

@@ -60,3 +60,20 @@ class TestSalesTrends(AnalyticsCommon):
         self.assertEqual([r["categ_id"] for r in rows], [self.categ_std.id] * 4)
         self.assertTrue(all(r["period_start"].weekday() == 0 for r in rows))
         self.assertEqual(sum(r["quantity"] for r in rows), 14)
+
+    def test_last_year_whole_month_when_starting_mid_month(self):
+        """A report starting on the 15th compares its first month with the
+        whole same month a year earlier, early sales included."""
+        self._sell(self.product_std, self.wh_1, 2, 10.0, self._days_ago(13, 2))
+        first = self.today.replace(day=1)
+        rows = self.analytics.get_sales_trends(
+            date_from=first - relativedelta(months=1, day=15),
+            date_to=first - timedelta(days=1),
+            product_ids=self.product_std.ids,
+        )
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["period_start"], first - relativedelta(months=1))
+        self.assertEqual((rows[0]["quantity"], rows[0]["revenue"]), (5, 60))
+        self.assertEqual(
+            (rows[0]["last_year_quantity"], rows[0]["last_year_revenue"]), (7, 70)
+        )

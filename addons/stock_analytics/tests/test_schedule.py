@@ -1,5 +1,6 @@
 from datetime import timedelta
 from io import BytesIO
+from unittest.mock import patch
 
 import openpyxl
 
@@ -53,3 +54,30 @@ class TestSchedule(AnalyticsCommon):
         self.schedule.next_date = fields.Datetime.now() + timedelta(days=1)
         self.env["stock.analytics.schedule"]._cron_send_due()
         self.assertFalse(self.schedule.message_ids.filtered(lambda m: m.attachment_ids))
+
+    def test_failing_schedule_does_not_block_others(self):
+        """A schedule failing after it posted (a mail or report outage) is
+        rolled back, logged and kept due; the others are still sent."""
+        failing = self.schedule.copy(
+            {"name": "Failing", "next_date": self.schedule.next_date}
+        )
+        Schedule = type(self.env["stock.analytics.schedule"])
+        send_report = Schedule._send_report
+
+        def send_or_fail(schedule):
+            result = send_report(schedule)
+            if schedule == failing:
+                raise ConnectionRefusedError("SMTP server down")
+            return result
+
+        logger = "odoo.addons.stock_analytics.models.stock_analytics_schedule"
+        with (
+            patch.object(Schedule, "_send_report", send_or_fail),
+            self.assertLogs(logger, level="ERROR") as logs,
+        ):
+            self.env["stock.analytics.schedule"]._cron_send_due()
+        self.assertIn("Failing", logs.output[0])
+        self.assertTrue(self.schedule.message_ids.filtered("attachment_ids"))
+        self.assertFalse(failing.message_ids.filtered("attachment_ids"))
+        self.assertLess(failing.next_date, fields.Datetime.now())
+        self.assertGreater(self.schedule.next_date, fields.Datetime.now())
