@@ -6,9 +6,13 @@ from ..tools.status import SEVERITY_SELECTION
 from .res_company import EMAIL_MODE_SELECTION
 
 # Precedence of the rules matching a product in a location: a more specific
-# product scope wins (product, then category, deeper category first), then a
-# more specific location; the rule id only makes ties impossible to flip.
-PRECEDENCE_ORDER = SQL("rank DESC, categ_depth DESC, location_depth DESC, rule_id DESC")
+# product scope wins (product, then category, deeper category first, then a
+# rule narrowed by an extra product filter, see ``_rule_candidate_filter``),
+# then a more specific location; the rule id only makes ties impossible to flip.
+PRECEDENCE_ORDER = SQL(
+    "rank DESC, categ_depth DESC, filter_rank DESC, location_depth DESC, "
+    "rule_id DESC"
+)
 
 
 class StockThresholdRule(models.Model):
@@ -264,6 +268,17 @@ class StockThresholdRule(models.Model):
                     )
                 )
 
+    def _get_scope_fields(self):
+        """Fields that make a rule's scope: two active rules equal on all of
+        them would tie on precedence."""
+        return [
+            "company_id",
+            "scope_location_id",
+            "product_scope",
+            "product_id",
+            "categ_id",
+        ]
+
     @api.constrains(
         "active",
         "company_id",
@@ -274,19 +289,14 @@ class StockThresholdRule(models.Model):
     )
     def _check_unique_scope(self):
         """Two active rules with the same product and location scope would tie
-        on precedence: refused, so that exactly one rule governs."""
+        on precedence: refused, so that exactly one rule governs. (A module
+        adding a scope field calls this from its own constraint too.)"""
         active = self.filtered("active")
         if not active:
             return
         groups = self.with_context(active_test=True)._read_group(
             [("scope_location_id", "in", active.scope_location_id.ids)],
-            [
-                "company_id",
-                "scope_location_id",
-                "product_scope",
-                "product_id",
-                "categ_id",
-            ],
+            self._get_scope_fields(),
             ["id:array_agg"],
         )
         for *_scope, ids in groups:
@@ -452,8 +462,9 @@ class StockThresholdRule(models.Model):
         active storable product) or an ``SQL`` subquery returning product
         ids; ``company_ids`` defaults to the environment's companies.
         Columns: ``product_id``, ``location_id``, ``rule_id``,
-        ``scope_location_id``, ``rank``, ``categ_depth``,
+        ``scope_location_id``, ``rank``, ``categ_depth``, ``filter_rank``,
         ``location_depth`` and the product unit's ``rounding``."""
+        extra = self._rule_candidate_filter()
         if product_ids is None:
             product_filter = SQL("p.active AND t.active")
         elif isinstance(product_ids, SQL):
@@ -465,46 +476,72 @@ class StockThresholdRule(models.Model):
 WITH rule AS (
     SELECT r.id, r.product_scope, r.product_id, r.categ_id, r.company_id,
            r.scope_location_id, l.id AS location_id,
-           length(rl.parent_path) AS location_depth
+           length(rl.parent_path) AS location_depth%(rule_columns)s
       FROM stock_threshold_rule r
       JOIN stock_location rl ON rl.id = r.scope_location_id
       JOIN stock_location l ON starts_with(l.parent_path, rl.parent_path)
      WHERE r.active AND r.company_id = ANY(%(companies)s) AND l.id = ANY(%(locations)s)
 ), product AS (
-    SELECT p.id, t.categ_id, t.company_id, u.rounding
+    SELECT p.id, t.categ_id, t.company_id, u.rounding%(product_columns)s
       FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id
       JOIN uom_uom u ON u.id = t.uom_id
      WHERE t.is_storable AND %(product_filter)s
 ), candidate AS (
     SELECT p.id AS product_id, r.location_id, r.id AS rule_id, r.scope_location_id,
-           3 AS rank, 0 AS categ_depth, r.location_depth, p.company_id,
-           r.company_id AS rc, p.rounding
+           3 AS rank, 0 AS categ_depth, 0 AS filter_rank, r.location_depth,
+           p.company_id, r.company_id AS rc, p.rounding
       FROM rule r JOIN product p ON p.id = r.product_id
      WHERE r.product_scope = 'product'
     UNION ALL
     SELECT p.id, r.location_id, r.id, r.scope_location_id,
-           2, length(rc.parent_path), r.location_depth, p.company_id, r.company_id,
-           p.rounding
+           2, length(rc.parent_path), %(filter_rank)s, r.location_depth,
+           p.company_id, r.company_id, p.rounding
       FROM rule r
       JOIN product_category rc ON rc.id = r.categ_id
       JOIN product_category pc ON starts_with(pc.parent_path, rc.parent_path)
       JOIN product p ON p.categ_id = pc.id
-     WHERE r.product_scope = 'category'
+     WHERE r.product_scope = 'category' AND %(filter_match)s
     UNION ALL
     SELECT p.id, r.location_id, r.id, r.scope_location_id,
-           1, 0, r.location_depth, p.company_id, r.company_id, p.rounding
+           1, 0, %(filter_rank)s, r.location_depth, p.company_id, r.company_id,
+           p.rounding
       FROM rule r CROSS JOIN product p
-     WHERE r.product_scope = 'all'
+     WHERE r.product_scope = 'all' AND %(filter_match)s
 )
 SELECT product_id, location_id, rule_id, scope_location_id, rank, categ_depth,
-       location_depth, rounding
+       filter_rank, location_depth, rounding
   FROM candidate
  WHERE company_id IS NULL OR company_id = rc
 """,
             companies=self.env.companies.ids if company_ids is None else company_ids,
             locations=list(location_ids),
             product_filter=product_filter,
+            rule_columns=SQL("").join(
+                SQL(", %s", column) for column in extra["rule_columns"]
+            ),
+            product_columns=SQL("").join(
+                SQL(", %s", column) for column in extra["product_columns"]
+            ),
+            filter_match=extra["match"],
+            filter_rank=extra["rank"],
         )
+
+    def _rule_candidate_filter(self):
+        """Extension point of ``_rule_candidates_query``: an extra product
+        filter of category and all-products rules (an ABC class, say), as SQL
+        fragments: ``rule_columns`` and ``product_columns`` add columns to
+        the ``rule`` CTE (alias ``r``: the ``stock_threshold_rule`` row) and
+        the ``product`` CTE (alias ``p``: the ``product_product`` row),
+        ``match`` says whether a rule row ``r`` applies to a product row
+        ``p`` of those CTEs, and ``rank`` (an integer) how specific the
+        rule's filter is: among rules of the same product scope, a higher
+        rank takes precedence."""
+        return {
+            "rule_columns": [],
+            "product_columns": [],
+            "match": SQL("TRUE"),
+            "rank": SQL("0"),
+        }
 
     def _governing_rules_query(self, product_ids, location_ids, own_scope_only):
         """``(product_id, location_id, rule_id, ...)``: the governing rule of

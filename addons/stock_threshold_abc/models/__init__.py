@@ -1,0 +1,1 @@
+from . import product_product, stock_threshold_rule
