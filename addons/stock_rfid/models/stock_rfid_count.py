@@ -158,12 +158,11 @@ class StockRfidCount(models.Model):
             )
 
     def _get_read_domain(self):
-        """Reads counted by this session: at a read point of the location,
-        during the session, by its reader if it has one."""
+        """Reads of the session, wherever they were: during the session, by
+        its reader if it has one."""
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
-            ("location_id", "child_of", self.location_id.id),
             ("last_seen", ">=", self.date_start),
         ]
         if self.date_end:
@@ -172,13 +171,67 @@ class StockRfidCount(models.Model):
             domain.append(("reader_id", "=", self.reader_id.id))
         return domain
 
-    def _get_seen_tags(self):
-        """The live tags read during the session (one query)."""
-        groups = self.env["stock.rfid.read"]._read_group(
-            self._get_read_domain(), ["tag_id"]
+    def _get_session_reads(self):
+        """Reads of the session that may be in the location, oldest first:
+        those at its read points, and all those of the readers that read one
+        of its location tags (a handheld carried there has no read point in
+        the location)."""
+        self.ensure_one()
+        Read = self.env["stock.rfid.read"]
+        domain = self._get_read_domain()
+        location_tag_domain = [
+            ("tag_id.gln_location_id", "child_of", self.location_id.id)
+        ]
+        readers = [
+            reader.id
+            for (reader,) in Read._read_group(
+                domain + location_tag_domain, ["reader_id"]
+            )
+        ]
+        in_reach = [
+            "|",
+            ("location_id", "child_of", self.location_id.id),
+            ("reader_id", "in", readers),
+        ]
+        return Read.search_fetch(
+            domain + in_reach,
+            ["tag_id", "reader_id", "antenna_id", "location_id"],
+            order="first_seen, id",
         )
-        tags = self.env["stock.rfid.tag"].union(*(tag for (tag,) in groups))
-        return tags.filtered(lambda tag: tag.state != "killed")
+
+    def _get_seen_places(self):
+        """{tag: location} of the live tags read in the location during the
+        session, at the place of their last read. A location tag (SGLN) read
+        on an antenna puts that antenna at the location it identifies, when
+        that location is inside its read point or it has none (a handheld),
+        for the reads that follow until it reads another location tag; the
+        other reads are at their read point."""
+        places, positions = {}, {}
+        for read in self._get_session_reads():
+            tag, antenna = read.tag_id, (read.reader_id, read.antenna_id)
+            if tag.gln_location_id and self._is_inside(
+                tag.gln_location_id, read.location_id
+            ):
+                positions[antenna] = tag.gln_location_id
+            places[tag] = positions.get(antenna) or read.location_id
+        return {
+            tag: place
+            for tag, place in places.items()
+            if tag.state != "killed" and self._is_inside(place)
+        }
+
+    def _is_inside(self, location, parent=None):
+        """Whether ``location`` is ``parent`` (by default the counted
+        location; none: anywhere) or one of its sublocations."""
+        self.ensure_one()
+        parent = self.location_id if parent is None else parent
+        return bool(location) and location.parent_path.startswith(
+            parent.parent_path or ""
+        )
+
+    def _get_seen_tags(self):
+        """The live tags read in the location during the session."""
+        return self.env["stock.rfid.tag"].union(*self._get_seen_places())
 
     def _get_expected_stock(self):
         """{(product, lot): (quantity, location)} on hand in the location,
@@ -201,50 +254,116 @@ class StockRfidCount(models.Model):
             expected[(product, lot)] = (total + quantity, where, most)
         return {key: value[:2] for key, value in expected.items()}
 
-    def _prepare_line_values(self):
-        """Values of the lines: one per product and lot, expected or seen,
-        and one per unknown tag (no product, package nor location)."""
+    def _get_package_content(self, places):
+        """{(product, lot): (quantity, package tags, place)}: the content,
+        as Odoo records it, of the packages whose tag (SSCC) was read, at
+        the place of the package's read: a sealed case or pallet is counted
+        by its own tag, its items' tags are often out of reach."""
         self.ensure_one()
-        tags = self._get_seen_tags()
+        read_packages = {
+            tag.package_id: (tag, place)
+            for tag, place in places.items()
+            if tag.package_id
+        }
+        if not read_packages:
+            return {}
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("package_id", "in", [package.id for package in read_packages]),
+                ("company_id", "=", self.company_id.id),
+                ("product_id.is_storable", "=", True),
+                ("quantity", ">", 0),
+            ],
+            ["product_id", "lot_id", "package_id"],
+            ["quantity:sum"],
+        )
+        content = {}
+        for product, lot, package, quantity in groups:
+            tag, place = read_packages[package]
+            total, tags, where = content.get((product, lot), (0.0, tag.browse(), place))
+            content[(product, lot)] = (total + quantity, tags | tag, where)
+        return content
+
+    def _prepare_line_values(self):
+        """Values of the lines: one per product and lot, expected or seen
+        (its item tags, or the content of the packages read), and one per
+        unknown tag (no product, package nor location)."""
+        self.ensure_one()
+        places = self._get_seen_places()
         expected = self._get_expected_stock()
-        seen = {}
-        for tag in tags.filtered("product_id"):
-            seen.setdefault((tag.product_id, tag.lot_id), []).append(tag)
-        vals_list = []
-        for product, lot in sorted(
-            set(expected) | set(seen), key=lambda key: (key[0].id, key[1].id)
-        ):
-            quantity, location = expected.get((product, lot), (0.0, None))
-            key_tags = seen.get((product, lot), [])
-            vals_list.append(
-                {
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "location_id": (location or key_tags[0].location_id).id
-                    or self.location_id.id,
-                    "expected_qty": quantity,
-                    "counted_qty": len(key_tags),
-                    "tag_ids": [Command.set([tag.id for tag in key_tags])],
-                }
+        packed = self._get_package_content(places)
+        items = {}
+        for tag in places:
+            if tag.product_id:
+                items.setdefault((tag.product_id, tag.lot_id), []).append(tag)
+        vals_list = [
+            self._prepare_product_line_values(
+                key,
+                expected.get(key, (0.0, None)),
+                [(tag, places[tag]) for tag in items.get(key, [])],
+                packed.get(key),
             )
+            for key in sorted(
+                set(expected) | set(items) | set(packed),
+                key=lambda key: (key[0].id, key[1].id),
+            )
+        ]
         vals_list += [
             {"location_id": self.location_id.id, "tag_ids": [Command.set(tag.ids)]}
-            for tag in tags.filtered("unmatched")
+            for tag in places
+            if tag.unmatched
         ]
         return vals_list
+
+    def _prepare_product_line_values(self, key, expected, items, packed):
+        """Values of the line of ``key`` (product, lot): ``expected`` is
+        (quantity, location), ``items`` the [(tag, place)] of its item tags
+        read, ``packed`` None or (quantity, package tags, place) of its
+        content in the packages read. Items read may be those of a package
+        read: the larger of both counts. A package recorded elsewhere is not
+        adjusted by default: it is moved by a transfer, not found twice."""
+        product, lot = key
+        quantity, location = expected
+        packed_qty, package_tags, package_place = packed or (0.0, None, None)
+        tags = self.env["stock.rfid.tag"].union(*(tag for tag, _place in items))
+        place = location or (items[0][1] if items else package_place)
+        vals = {
+            "product_id": product.id,
+            "lot_id": lot.id,
+            "location_id": (place or self.location_id).id,
+            "expected_qty": quantity,
+            "counted_qty": max(len(items), packed_qty),
+            "tag_ids": [Command.set((tags | (package_tags or tags)).ids)],
+        }
+        if package_tags and not all(
+            self._is_inside(package.location_id) for package in package_tags.package_id
+        ):
+            vals["to_apply"] = False
+        return vals
 
     def _mark_missing_tags(self):
         """Tags last seen in the location that this full count did not read
         are missing. Every tag read counts as seen, including the package and
-        location tags that make no line."""
+        location tags that make no line, and so do the tags of the lots and
+        serials in the packages read."""
         for count in self:
             seen = count._get_seen_tags()
+            packed_lots = (
+                self.env["stock.quant"]
+                .search(
+                    [("package_id", "in", seen.package_id.ids), ("lot_id", "!=", False)]
+                )
+                .lot_id
+            )
             missing = self.env["stock.rfid.tag"].search(
                 [
                     ("company_id", "=", count.company_id.id),
                     ("location_id", "child_of", count.location_id.id),
                     ("state", "in", ("active", "commissioned")),
                     ("id", "not in", seen.ids),
+                    "|",
+                    ("lot_id", "=", False),
+                    ("lot_id", "not in", packed_lots.ids),
                 ]
             )
             missing.state = "missing"

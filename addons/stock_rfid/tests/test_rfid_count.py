@@ -11,8 +11,9 @@ def shelf_read(epc_hex, seen="2025-03-01T10:00:00Z"):
     return {"epc": epc_hex, "antenna": 1, "first_seen": seen, "last_seen": seen}
 
 
-@tagged("post_install", "-at_install")
-class TestRfidCount(RfidCommon):
+class RfidCountCommon(RfidCommon):
+    """Serials and bulk units expected on the shelf."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,6 +47,9 @@ class TestRfidCount(RfidCommon):
             }
         )
 
+
+@tagged("post_install", "-at_install")
+class TestRfidCount(RfidCountCommon):
     def _session_reads(self):
         return [
             shelf_read(sgtin("012345", "1001")),  # expected serial: matched
@@ -173,3 +177,139 @@ class TestRfidCount(RfidCommon):
         count.action_start()
         count.action_cancel()
         self.assertEqual(count.state, "cancel")
+
+
+@tagged("post_install", "-at_install")
+class TestRfidCountPackagesAndLocations(RfidCountCommon):
+    """Package tags (SSCC) count the package's content; location tags
+    (SGLN) place the reader that reads them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.boxed = cls.env["product.product"].create(
+            {"name": "RFID Boxed", "is_storable": True}
+        )
+        cls.serial_in_pallet = cls.env["stock.lot"].create(
+            {"name": "2001", "product_id": cls.product.id}
+        )
+        cls.pallet_hex = epc.encode("sscc-96", 0, "0614141", "1234567891", None)
+        cls.pallet = cls.env["stock.quant.package"].create(
+            {"name": epc.decode(cls.pallet_hex).gs1_key}
+        )
+        cls.aisle_hex = epc.encode("sgln-96", 0, "0614141", "12346", "0")
+        cls.aisle = cls.env["stock.location"].create(
+            {
+                "name": "Aisle",
+                "location_id": cls.warehouse.lot_stock_id.id,
+                "barcode": epc.decode(cls.aisle_hex).gs1_key,
+            }
+        )
+        cls.handheld = cls.env["stock.rfid.reader"].create(
+            {"name": "Handheld", "identifier": "handheld-1"}
+        )
+
+    def _fill_pallet(self, location):
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(
+            self.boxed, location, 4, package_id=self.pallet
+        )
+        Quant._update_available_quantity(
+            self.product,
+            location,
+            1,
+            lot_id=self.serial_in_pallet,
+            package_id=self.pallet,
+        )
+
+    def _lines(self, count):
+        return {
+            (line.product_id, line.lot_id): line
+            for line in count.line_ids
+            if line.product_id
+        }
+
+    def test_package_tag_counts_its_content(self):
+        self._fill_pallet(self.shelf)
+        earlier = "2025-02-01T10:00:00Z"
+        # the serial's own tag, seen before, is out of reach in the pallet
+        self._ingest([shelf_read(sgtin("012345", "2001"), earlier)], earlier)
+        self._ingest([shelf_read(self.pallet_hex), shelf_read(sgtin("012345", "1001"))])
+        count = self._count()
+        count.action_start()
+        count.action_stop()
+        lines = self._lines(count)
+        pallet_tag = self._tag(self.pallet_hex)
+        boxed = lines[(self.boxed, self.env["stock.lot"])]
+        self.assertEqual((boxed.expected_qty, boxed.counted_qty), (4, 4))
+        self.assertEqual((boxed.status, boxed.tag_ids), ("matched", pallet_tag))
+        serial = lines[(self.product, self.serial_in_pallet)]
+        self.assertEqual(serial.status, "matched")
+        self.assertEqual(self._tag(sgtin("012345", "2001")).state, "active")
+        # an item of the pallet read with its pallet counts once
+        self._ingest([shelf_read(sgtin("012345", "2001"))])
+        count.action_compare()
+        serial = self._lines(count)[(self.product, self.serial_in_pallet)]
+        self.assertEqual((serial.counted_qty, serial.status), (1, "matched"))
+        self.assertEqual(len(serial.tag_ids), 2)
+
+    def test_package_recorded_elsewhere_is_not_adjusted_by_default(self):
+        self._fill_pallet(self.aisle)
+        self._ingest([shelf_read(self.pallet_hex)])
+        count = self._count()
+        count.action_start()
+        count.action_stop()
+        boxed = self._lines(count)[(self.boxed, self.env["stock.lot"])]
+        self.assertEqual((boxed.counted_qty, boxed.status), (4, "unexpected"))
+        self.assertEqual(boxed.location_id, self.shelf)
+        self.assertFalse(boxed.to_apply)
+        count.action_apply()
+        quantity = self.env["stock.quant"]._get_available_quantity
+        self.assertEqual(quantity(self.boxed, self.shelf), 0)
+        self.assertEqual(quantity(self.boxed, self.aisle), 4)
+
+    def test_location_tag_places_a_handheld(self):
+        def read(epc_hex, second):
+            seen = f"2025-03-01T10:00:{second:02d}Z"
+            return {"epc": epc_hex, "first_seen": seen, "last_seen": seen}
+
+        shelf_hex = epc.encode("sgln-96", 0, "0614141", "12345", "0")
+        payload = self._payload(
+            [
+                read(sgtin("012345", "1002"), 1),  # before any location tag
+                read(shelf_hex, 2),
+                read(sgtin("012345", "1001"), 3),
+                read(self.aisle_hex, 4),
+                read(self.epc_product, 5),  # in the aisle
+            ],
+            reader=self.handheld,
+        )
+        self.handheld.ingest_batch(payload)
+        count = self._count()
+        count.action_start()
+        count.action_stop()
+        lines = self._lines(count)
+        self.assertEqual(lines[(self.product, self.serial_1)].status, "matched")
+        self.assertEqual(lines[(self.product, self.serial_2)].status, "missing")
+        self.assertNotIn((self.product, self.lot), lines)
+        self.assertEqual(lines[(self.product, self.serial_1)].location_id, self.shelf)
+        aisle_count = self._count(location_id=self.aisle.id)
+        aisle_count.action_start()
+        aisle_count.action_stop()
+        line = aisle_count.line_ids
+        self.assertEqual((line.lot_id, line.status), (self.lot, "unexpected"))
+        self.assertEqual(line.location_id, self.aisle)
+
+    def test_location_tag_of_elsewhere_does_not_move_a_fixed_antenna(self):
+        # antenna 1 watches the shelf: the aisle's tag read there is stray
+        self._ingest(
+            [
+                shelf_read(self.aisle_hex, "2025-03-01T10:00:01Z"),
+                shelf_read(sgtin("012345", "1001"), "2025-03-01T10:00:02Z"),
+            ]
+        )
+        count = self._count()
+        count.action_start()
+        count.action_stop()
+        line = self._lines(count)[(self.product, self.serial_1)]
+        self.assertEqual((line.status, line.location_id), ("matched", self.shelf))
