@@ -11,6 +11,14 @@ class StockPicking(models.Model):
         readonly=True,
         help="Tags read at the dock portal for this operation.",
     )
+    rfid_portal_id = fields.Many2one(
+        "stock.rfid.portal",
+        string="RFID Dock",
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="Dock portal whose reads fill this operation.",
+    )
 
     def _fill_from_rfid_tags(self, tags):
         """Add the tags read at the dock and set the quantities from all the

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+OPEN_STATES = ("confirmed", "waiting", "assigned")
+
 
 class StockRfidPortal(models.Model):
     """A dock door watched by readers: the tags read at its read point fill
@@ -25,35 +27,70 @@ class StockRfidPortal(models.Model):
         required=True,
         check_company=True,
         domain="[('code', 'in', ('incoming', 'outgoing'))]",
-        help="Receipts and deliveries that go through this dock.",
+        help="Receipts and deliveries that go through this dock when they "
+        "are to or from its read point and assigned to no dock.",
     )
     picking_id = fields.Many2one(
         "stock.picking",
         string="Current Operation",
         check_company=True,
-        domain="[('picking_type_id', 'in', picking_type_ids),"
-        " ('state', 'not in', ('draft', 'done', 'cancel'))]",
-        help="Operation at the dock now; when empty, the first ready one of "
-        "its operation types by scheduled date.",
+        domain="[('state', 'not in', ('draft', 'done', 'cancel')),"
+        " ('picking_type_code', 'in', ('incoming', 'outgoing'))]",
+        help="Operation at the dock now; when empty, the open operations "
+        "assigned to the dock, or of its operation types to or from its read "
+        "point, that move the products read.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda s: s.env.company
     )
 
-    def _get_open_picking(self):
-        """The operation that the reads of this portal fill."""
+    def _get_open_picking(self, tags=None):
+        """The operation that the reads of this portal fill: its current
+        operation, else, of the open operations at this dock (those assigned
+        to it first), the first by scheduled date among those moving most of
+        the products of ``tags``."""
         self.ensure_one()
-        if self.picking_id.state in ("confirmed", "waiting", "assigned"):
+        if self.picking_id.state in OPEN_STATES:
             return self.picking_id
-        return self.env["stock.picking"].search(
-            [
-                ("picking_type_id", "in", self.picking_type_ids.ids),
-                ("state", "in", ("confirmed", "waiting", "assigned")),
-                ("company_id", "=", self.company_id.id),
-            ],
-            order="scheduled_date, id",
-            limit=1,
+        candidates = self.env["stock.picking"].search(
+            self._get_picking_domain(), order="scheduled_date, id"
         )
+        products = tags.product_id if tags else self.env["product.product"]
+        return max(
+            candidates,
+            key=lambda picking: (
+                picking.rfid_portal_id == self,
+                len(picking.move_ids.product_id & products),
+            ),
+            default=candidates,
+        )
+
+    def _get_picking_domain(self):
+        """Open operations at this dock: those assigned to it, and those of
+        its operation types, assigned to no dock, whose side of the dock is
+        its read point (or inside it): the destination of a receipt, the
+        source of a delivery."""
+        self.ensure_one()
+        at_read_point = [
+            "&",
+            ("picking_type_id", "in", self.picking_type_ids.ids),
+            "|",
+            "&",
+            ("picking_type_code", "=", "incoming"),
+            ("location_dest_id", "child_of", self.location_id.id),
+            "&",
+            ("picking_type_code", "=", "outgoing"),
+            ("location_id", "child_of", self.location_id.id),
+        ]
+        return [
+            ("state", "in", OPEN_STATES),
+            ("company_id", "=", self.company_id.id),
+            "|",
+            ("rfid_portal_id", "=", self.id),
+            "&",
+            ("rfid_portal_id", "=", False),
+            *at_read_point,
+        ]
 
     @api.model
     def _fill_from_tags(self, tag_ids_by_location):
@@ -62,7 +99,7 @@ class StockRfidPortal(models.Model):
         portals = self.search([("location_id", "in", list(tag_ids_by_location))])
         Tag = self.env["stock.rfid.tag"]
         for portal in portals:
-            picking = portal._get_open_picking()
+            tags = Tag.browse(tag_ids_by_location[portal.location_id.id])
+            picking = portal._get_open_picking(tags)
             if picking:
-                tags = Tag.browse(tag_ids_by_location[portal.location_id.id])
                 picking._fill_from_rfid_tags(tags)

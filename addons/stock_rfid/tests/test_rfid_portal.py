@@ -33,15 +33,18 @@ class TestRfidPortal(RfidCommon):
             }
         )
 
-    def _picking(self, picking_type, lines):
+    def _picking(self, picking_type, lines, dock=None, **values):
+        """A confirmed receipt to ``dock`` (default: the portal's) or a
+        delivery from the stock."""
         warehouse = self.warehouse
         incoming = picking_type == warehouse.in_type_id
         supplier = self.env.ref("stock.stock_location_suppliers")
         customer = self.env.ref("stock.stock_location_customers")
         source = supplier if incoming else warehouse.lot_stock_id
-        destination = warehouse.lot_stock_id if incoming else customer
+        destination = (dock or self.dock) if incoming else customer
         picking = self.env["stock.picking"].create(
             {
+                **values,
                 "picking_type_id": picking_type.id,
                 "location_id": source.id,
                 "location_dest_id": destination.id,
@@ -101,13 +104,26 @@ class TestRfidPortal(RfidCommon):
         )
         Quant._update_available_quantity(self.product, self.shelf, 1, lot_id=self.lot)
         Quant._update_available_quantity(self.product, self.shelf, 1, lot_id=other)
-        delivery = self._picking(self.warehouse.out_type_id, [(self.product, 1)])
+        delivery = self._picking(
+            self.warehouse.out_type_id,
+            [(self.product, 1)],
+            rfid_portal_id=self.portal.id,
+            scheduled_date="2025-03-02 10:00:00",
+        )
+        # earlier, but at no dock: its goods do not go through this one
+        undocked = self._picking(
+            self.warehouse.out_type_id,
+            [(self.product, 1)],
+            scheduled_date="2025-03-01 10:00:00",
+        )
         delivery.action_assign()
         self.assertEqual(len(delivery.move_line_ids), 1)
         self._ingest([self.epc_product])  # serial 6789, whichever was reserved
         line = delivery.move_line_ids
         self.assertEqual((line.lot_id, line.location_id), (self.lot, self.shelf))
         self.assertEqual((line.quantity, line.picked), (1, True))
+        self.assertFalse(undocked.rfid_tag_ids)
+        undocked.action_cancel()
         delivery.button_validate()
         self.assertEqual(delivery.state, "done")
         self.assertEqual(Quant._get_available_quantity(self.product, self.shelf), 1)
@@ -126,3 +142,65 @@ class TestRfidPortal(RfidCommon):
         self._ingest([sgtin("011111", "9")])
         self.assertEqual(second.move_ids.quantity, 1)
         self.assertFalse(first.move_ids.picked)
+
+    def test_reads_fill_the_operation_of_their_dock(self):
+        dock_2 = self.env["stock.location"].create(
+            {"name": "Dock 2", "location_id": self.warehouse.lot_stock_id.id}
+        )
+        reader_2 = self.reader.copy(
+            {"identifier": "reader-dock-2", "location_id": dock_2.id}
+        )
+        self.portal.copy({"name": "Dock door 2", "location_id": dock_2.id})
+        receipt_type = self.warehouse.in_type_id
+        at_dock_2 = self._picking(
+            receipt_type, [(self.bulk, 2)], dock_2, scheduled_date="2025-03-01"
+        )
+        at_dock_1 = self._picking(
+            receipt_type, [(self.bulk, 2)], scheduled_date="2025-03-02"
+        )
+        # to the stock, not through a dock: reads at a dock never fill it
+        to_stock = self._picking(
+            receipt_type,
+            [(self.bulk, 2)],
+            self.warehouse.lot_stock_id,
+            scheduled_date="2025-02-01",
+        )
+        self._ingest([sgtin("011111", "1")])
+        reader_2.ingest_batch(
+            self._payload([sgtin("011111", "2"), sgtin("011111", "3")], reader_2)
+        )
+        self.assertEqual(at_dock_1.move_ids.quantity, 1)
+        self.assertEqual(at_dock_2.move_ids.quantity, 2)
+        self.assertFalse(to_stock.move_ids.picked)
+        self.assertFalse(to_stock.rfid_tag_ids)
+
+    def test_operation_moving_the_products_read(self):
+        widgets = self._picking(
+            self.warehouse.in_type_id,
+            [(self.product, 1)],
+            scheduled_date="2025-03-01",
+        )
+        bulk = self._picking(
+            self.warehouse.in_type_id,
+            [(self.bulk, 1)],
+            scheduled_date="2025-03-02",
+        )
+        self._ingest([sgtin("011111", "1")])
+        self.assertEqual(bulk.move_ids.quantity, 1)
+        self.assertFalse(widgets.rfid_tag_ids)
+        self._ingest([sgtin("012345", "5003")])
+        self.assertEqual(widgets.move_ids.move_line_ids.lot_name, "5003")
+
+    def test_operation_assigned_to_the_dock_first(self):
+        unassigned = self._picking(
+            self.warehouse.in_type_id, [(self.bulk, 1)], scheduled_date="2025-03-01"
+        )
+        assigned = self._picking(
+            self.warehouse.in_type_id,
+            [(self.bulk, 1)],
+            scheduled_date="2025-03-02",
+            rfid_portal_id=self.portal.id,
+        )
+        self._ingest([sgtin("011111", "1")])
+        self.assertEqual(assigned.move_ids.quantity, 1)
+        self.assertFalse(unassigned.rfid_tag_ids)
