@@ -28,14 +28,14 @@ BATCH_NAMESPACE = uuid.UUID("5d0b8c52-7a2e-4f7e-9a0c-3f1d6f2a9b10")
 def load_json_or_ndjson(body):
     """The objects of a JSON document (an array or one object) or of
     newline-delimited JSON, as a list. Raises BatchError (400)."""
-    text = body.decode() if isinstance(body, bytes) else body
     try:
-        data = json.loads(text)
-    except ValueError:
+        text = body.decode() if isinstance(body, bytes) else body
         try:
+            data = json.loads(text)
+        except ValueError:
             data = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except ValueError as error:
-            raise BatchError("invalid_json", str(error)) from None
+    except (ValueError, RecursionError) as error:
+        raise BatchError("invalid_json", str(error)) from None
     items = data if isinstance(data, list) else [data]
     if not all(isinstance(item, dict) for item in items):
         raise BatchError("invalid_payload", "events must be JSON objects")

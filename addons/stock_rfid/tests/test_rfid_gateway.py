@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.stock_rfid.controllers import gateway
 from odoo.addons.stock_rfid.lib import read_batch
 
 from .common import RfidCommon
@@ -15,8 +16,15 @@ URL = "/rfid/v1/reads"
 
 @tagged("post_install", "-at_install")
 class TestRfidGateway(HttpCase, RfidCommon):
-    def _post(self, payload, key=None, header="Authorization", raw=None):
-        headers = {"Content-Type": "application/json"}
+    def _post(
+        self,
+        payload,
+        key=None,
+        header="Authorization",
+        raw=None,
+        content_type="application/json",
+    ):
+        headers = {"Content-Type": content_type}
         key = self.api_key if key is None else key
         if key and header == "Authorization":
             headers["Authorization"] = f"Bearer {key}"
@@ -105,12 +113,17 @@ class TestRfidGateway(HttpCase, RfidCommon):
 
         Batch = self.env["stock.rfid.read.batch"]
         payload = self._payload([self.epc_product])
-        with (
-            mute_logger("odoo.http"),
-            patch.object(type(Batch), "_fill_portals", fail),
-        ):
+        with patch.object(type(Batch), "_fill_portals", fail):
             response = self._post(payload)
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(
+            response.json(), {"error": "rejected_batch", "message": self.reader.name}
+        )
+        self.assertFalse(Batch.search([("batch_id", "=", payload["batch_id"])]))
+        with patch.object(type(Batch), "_fill_portals", lambda *args: 1 / 0):
+            response = self._post(payload)
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(response.json()["error"], "internal_error")
         self.assertFalse(Batch.search([("batch_id", "=", payload["batch_id"])]))
         self.assertFalse(self._tag(self.epc_product))
         retry = self._post(payload)
@@ -133,6 +146,49 @@ class TestRfidGateway(HttpCase, RfidCommon):
         self.assertIn("reads[0]", response.json()["message"])
         response = self._post(self._payload([]))
         self.assertEqual(response.status_code, 400)
+
+    def assertJsonError(self, response, status, error):
+        self.assertEqual(response.status_code, status)
+        self.assertEqual(response.headers["Content-Type"][:16], "application/json")
+        body = response.json()
+        self.assertEqual(body["error"], error)
+        self.assertTrue(body["message"])
+
+    def test_malformed_bodies_are_json_400(self):
+        for raw in ("[" * 100000, b"\xff\xfe\xfd", " ", "[]", '"reads"'):
+            response = self._post(None, raw=raw)
+            self.assertEqual(response.status_code, 400, raw[:10])
+            self.assertIn(response.json()["error"], ("invalid_json", "invalid_payload"))
+        for raw in ("[" * 100000, b"\xff\xfe\xfd"):
+            with mute_logger("odoo.addons.stock_rfid.controllers.gateway"):
+                response = self.url_open(
+                    "/rfid/v1/zebra/reads",
+                    data=raw,
+                    headers={"X-Api-Key": self.api_key},
+                )
+            self.assertJsonError(response, 400, "invalid_json")
+
+    def test_wrong_method_type_path_and_size_are_json(self):
+        payload = self._payload([self.epc_product])
+        for content_type in ("text/html", "application/x-www-form-urlencoded"):
+            self.assertJsonError(
+                self._post(payload, content_type=content_type),
+                415,
+                "unsupported_media_type",
+            )
+        response = self._post(payload, content_type="application/json; charset=utf-8")
+        self.assertEqual(response.status_code, 200)
+        with mute_logger("odoo.addons.stock_rfid.controllers.gateway"):
+            response = self.url_open(URL)
+            self.assertJsonError(response, 405, "method_not_allowed")
+            self.assertEqual(response.headers["Allow"], "POST")
+            response = self.url_open("/rfid/v1/unknown", data="{}")
+            self.assertJsonError(response, 404, "not_found")
+        with patch.object(gateway, "MAX_BODY_BYTES", 100):
+            response = self._post(payload)
+        self.assertJsonError(response, 413, "payload_too_large")
+        self.assertJsonError(self._post(payload, key=""), 401, "missing_api_key")
+        self.assertJsonError(self._post(payload, key="x" * 43), 403, "invalid_api_key")
 
     def test_too_many_reads_is_413(self):
         response = self._post(self._payload([self.epc_product] * 5001))
