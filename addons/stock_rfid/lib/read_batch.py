@@ -65,37 +65,58 @@ def parse_datetime(value, where):
     return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _optional_number(item, key, kind, where):
+def _optional_number(item, key, kind, index):
     value = item.get(key)
-    if value is None:
-        return None
-    valid = isinstance(value, kind) and not isinstance(value, bool)
-    _require(valid, "invalid_read", f"{where}.{key}: {value!r} is not a number")
-    return value
+    if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+        return value
+    raise BatchError("invalid_read", f"reads[{index}].{key}: {value!r} is not a number")
 
 
-def _parse_read(index, item, sent_at):
-    where = f"reads[{index}]"
-    _require(isinstance(item, dict), "invalid_read", f"{where}: not an object")
+def _parse_time(value, index, key, times):
+    """``parse_datetime`` of a read's time, through ``times``, the batch's
+    {text: datetime}: the reads of one inventory round share their times."""
+    moment = times.get(value) if isinstance(value, str) else None
+    if moment is None:
+        moment = times[value] = parse_datetime(value, f"reads[{index}].{key}")
+    return moment
+
+
+def _check_read_strings(index, item, epc):
+    """Raise the error of a read whose epc, tid or pc is no string."""
+    if epc is None:
+        raise BatchError("missing_epc", f"reads[{index}]: 'epc' is required")
+    for key in ("epc", "tid", "pc"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise BatchError("invalid_read", f"reads[{index}].{key}: not a string")
+
+
+def _parse_read(index, item, sent_at, times):
+    """The ``Read`` of ``item``; the error messages are only built for an
+    invalid read (a batch holds thousands)."""
+    if not isinstance(item, dict):
+        raise BatchError("invalid_read", f"reads[{index}]: not an object")
     epc = item.get("epc")
-    _require(epc is not None, "missing_epc", f"{where}: 'epc' is required")
-    _require(isinstance(epc, str), "invalid_read", f"{where}.epc: not a string")
-    for key in ("tid", "pc"):
-        valid = item.get(key) is None or isinstance(item[key], str)
-        _require(valid, "invalid_read", f"{where}.{key}: not a string")
-    _optional_number(item, "frequency_khz", (int, float), where)
-    count = _optional_number(item, "count", int, where)
-    _require(count is None or count > 0, "invalid_read", f"{where}.count: not > 0")
+    tid, pc = item.get("tid"), item.get("pc")
+    if not (
+        isinstance(epc, str)
+        and (tid is None or isinstance(tid, str))
+        and (pc is None or isinstance(pc, str))
+    ):
+        _check_read_strings(index, item, epc)
+    _optional_number(item, "frequency_khz", (int, float), index)
+    count = _optional_number(item, "count", int, index)
+    if count is not None and count <= 0:
+        raise BatchError("invalid_read", f"reads[{index}].count: not > 0")
     first = item.get("first_seen")
     last = item.get("last_seen")
-    first_seen = parse_datetime(first, f"{where}.first_seen") if first else None
-    last_seen = parse_datetime(last, f"{where}.last_seen") if last else None
+    first_seen = _parse_time(first, index, "first_seen", times) if first else None
+    last_seen = _parse_time(last, index, "last_seen", times) if last else None
     first_seen = first_seen or last_seen or sent_at
     return Read(
         index=index,
         epc=epc.strip().upper(),
-        antenna=_optional_number(item, "antenna", int, where),
-        rssi_dbm=_optional_number(item, "rssi_dbm", (int, float), where),
+        antenna=_optional_number(item, "antenna", int, index),
+        rssi_dbm=_optional_number(item, "rssi_dbm", (int, float), index),
         first_seen=first_seen,
         last_seen=max(last_seen or first_seen, first_seen),
         count=count or 1,
@@ -132,7 +153,10 @@ def parse(payload):
         raise BatchError(
             "too_many_reads", f"a batch holds at most {MAX_READS} reads", status=413
         )
-    parsed = [_parse_read(index, item, sent_at) for index, item in enumerate(reads)]
+    times = {}
+    parsed = [
+        _parse_read(index, item, sent_at, times) for index, item in enumerate(reads)
+    ]
     return Batch(batch_id, reader_id, sent_at, parsed)
 
 
@@ -151,6 +175,17 @@ class Sighting(NamedTuple):
 
 
 def _fold(epc, reads):
+    if len(reads) == 1:  # most sightings: a tag read once in the batch
+        read = reads[0]
+        return Sighting(
+            epc,
+            1,
+            read.first_seen,
+            read.last_seen,
+            read.rssi_dbm,
+            read.count,
+            read.antenna,
+        )
     best = [read.rssi_dbm for read in reads if read.rssi_dbm is not None]
     return Sighting(
         epc=epc,
@@ -173,7 +208,8 @@ def aggregate(reads, window):
         by_epc.setdefault(read.epc, []).append(read)
     sightings = []
     for epc, epc_reads in by_epc.items():
-        epc_reads.sort(key=lambda read: read.first_seen)
+        if len(epc_reads) > 1:
+            epc_reads.sort(key=lambda read: read.first_seen)
         group = [epc_reads[0]]
         last_seen = epc_reads[0].last_seen  # of the group, kept as it grows
         for read in epc_reads[1:]:

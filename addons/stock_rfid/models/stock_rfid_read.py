@@ -3,10 +3,15 @@ from odoo import fields, models
 
 class StockRfidRead(models.Model):
     """Reads of one tag by one reader within the company's read window,
-    aggregated: the gateway creates them in bulk, with few stored fields."""
+    aggregated: the gateway creates them in bulk, with few stored fields.
+    Like mail.notification, a machine row without the access log (creator,
+    writer and their dates): its reader and first and last seen say who and
+    when, and each row written costs four columns and two foreign key checks
+    less."""
 
     _name = "stock.rfid.read"
     _description = "RFID Read"
+    _log_access = False
     _order = "last_seen desc, id desc"
     _rec_name = "tag_id"
 

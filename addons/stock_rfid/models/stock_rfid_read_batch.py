@@ -7,6 +7,7 @@ from odoo.tools import SQL, mute_logger
 
 from ..lib import epc as epc_codec
 from ..lib import read_batch
+from ..lib.sql_array import literal
 
 
 class StockRfidReadBatch(models.Model):
@@ -58,8 +59,7 @@ class StockRfidReadBatch(models.Model):
         if not record:
             return self._get_committed_response(reader, batch.batch_id)
         decoded, valid, invalid = self._decode_reads(batch.reads)
-        tag_ids = self.env["stock.rfid.tag"]._get_or_create(reader.company_id, decoded)
-        accepted = record._record_reads(reader, valid, tag_ids)
+        accepted = record._record_reads(reader, decoded, valid)
         record._create_exceptions(invalid)
         response = {
             "batch_id": batch.batch_id,
@@ -135,32 +135,43 @@ class StockRfidReadBatch(models.Model):
                 valid.append(read)
         return decoded, valid, invalid
 
-    def _record_reads(self, reader, reads, tag_ids):
-        """Fold ``reads`` into sightings, merge those within the window of a
-        recent read of the same tag and reader into it, create the others in
-        one create, update the tags. Returns the number of reads created."""
+    def _record_reads(self, reader, decoded, reads):
+        """Fold ``reads`` into sightings, register their tags (``decoded``:
+        {epc: Epc}) with them, merge the sightings within the window of a
+        recent read of the same tag and reader into it, create the others
+        in one INSERT. Returns the number of reads created."""
         self.ensure_one()
         if not reads:
             return 0
         window = timedelta(seconds=reader.company_id.rfid_read_window)
         sightings = read_batch.aggregate(reads, window)
+        points = self._read_points(reader)
+        tag_ids = self._register_tags(reader, decoded, sightings, points)
         recent = self._get_recent_reads(reader, sightings, tag_ids, window)
         merges, creations = [], []
         for sighting in sightings:
-            tag_id = tag_ids[sighting.epc]
-            latest = recent.get(tag_id)
+            latest = recent.get(tag_ids[sighting.epc])
             if latest and self._within(sighting, latest, window):
                 merges.append((latest[0], sighting))
             else:
                 creations.append(sighting)
-        points = self._read_points(reader)
         self._create_reads(reader, creations, tag_ids, points)
         self._merge_reads(merges)
-        self.env["stock.rfid.tag"]._update_from_sightings(
-            reader, sightings, tag_ids, points
-        )
         self._fill_portals(sightings, tag_ids, points)
         return len(creations)
+
+    @api.model
+    def _register_tags(self, reader, decoded, sightings, points):
+        """{epc: tag id} of the tags of ``sightings``: the unknown ones are
+        created with their sightings, the others updated from them."""
+        Tag = self.env["stock.rfid.tag"]
+        epcs = {epc: epc for epc in decoded}
+        seen = Tag._prepare_seen_values(reader, sightings, epcs, points)
+        tag_ids, created = Tag._get_or_create_seen(reader.company_id, decoded, seen)
+        Tag._update_from_sightings(
+            {tag_ids[epc]: values for epc, values in seen.items() if epc not in created}
+        )
+        return tag_ids
 
     @api.model
     def _fill_portals(self, sightings, tag_ids, points):
@@ -205,12 +216,12 @@ class StockRfidReadBatch(models.Model):
                 """
                 SELECT DISTINCT ON (tag_id) tag_id, id, first_seen, last_seen
                   FROM stock_rfid_read
-                 WHERE reader_id = %s AND tag_id = ANY(%s)
+                 WHERE reader_id = %s AND tag_id = ANY(%s::int[])
                    AND last_seen >= %s AND first_seen <= %s
               ORDER BY tag_id, last_seen DESC, id DESC
                 """,
                 reader.id,
-                list({tag_ids[sighting.epc] for sighting in sightings}),
+                literal({tag_ids[sighting.epc] for sighting in sightings}),
                 min(sighting.first_seen for sighting in sightings) - window,
                 max(sighting.last_seen for sighting in sightings) + window,
             )
@@ -231,25 +242,21 @@ class StockRfidReadBatch(models.Model):
                 """
                 INSERT INTO stock_rfid_read
                        (tag_id, antenna_id, location_id, first_seen, last_seen,
-                        rssi_dbm, read_count, reader_id, batch_id, company_id,
-                        create_uid, write_uid, create_date, write_date)
-                SELECT v.*, %s, %s, %s, %s, %s,
-                       NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                        rssi_dbm, read_count, reader_id, batch_id, company_id)
+                SELECT v.*, %s, %s, %s
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::timestamp[],
                               %s::timestamp[], %s::float8[], %s::int[]) AS v
                 """,
                 reader.id,
                 self.id,
                 reader.company_id.id,
-                self.env.uid,
-                self.env.uid,
-                [tag_ids[sighting.epc] for sighting in sightings],
-                [antenna_id for antenna_id, _location_id in located],
-                [location_id for _antenna_id, location_id in located],
-                [sighting.first_seen for sighting in sightings],
-                [sighting.last_seen for sighting in sightings],
-                [sighting.rssi_dbm for sighting in sightings],
-                [sighting.count for sighting in sightings],
+                literal(tag_ids[sighting.epc] for sighting in sightings),
+                literal(antenna_id for antenna_id, _location_id in located),
+                literal(location_id for _antenna_id, location_id in located),
+                literal(sighting.first_seen for sighting in sightings),
+                literal(sighting.last_seen for sighting in sightings),
+                literal(sighting.rssi_dbm for sighting in sightings),
+                literal(sighting.count for sighting in sightings),
             )
         )
         self.env["stock.rfid.tag"].invalidate_model(["read_ids"])
@@ -263,14 +270,7 @@ class StockRfidReadBatch(models.Model):
             return
         Read = self.env["stock.rfid.read"]
         Read.flush_model()
-        values = SQL(", ").join(
-            SQL(
-                "(%s::int, %s::timestamp, %s::timestamp, %s::float8, %s::int)",
-                read_id,
-                *merged,
-            )
-            for read_id, merged in self._combine_merges(merges).items()
-        )
+        rows = list(self._combine_merges(merges).items())
         self.env.cr.execute(
             SQL(
                 """
@@ -278,13 +278,17 @@ class StockRfidReadBatch(models.Model):
                    SET first_seen = LEAST(r.first_seen, v.first_seen),
                        last_seen = GREATEST(r.last_seen, v.last_seen),
                        rssi_dbm = GREATEST(r.rssi_dbm, v.rssi_dbm),
-                       read_count = r.read_count + v.read_count,
-                       write_date = NOW() AT TIME ZONE 'UTC'
-                  FROM (VALUES %s) AS v(id, first_seen, last_seen, rssi_dbm,
-                                        read_count)
+                       read_count = r.read_count + v.read_count
+                  FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[],
+                              %s::float8[], %s::int[])
+                       AS v(id, first_seen, last_seen, rssi_dbm, read_count)
                  WHERE r.id = v.id
                 """,
-                values,
+                literal(read_id for read_id, _merged in rows),
+                *(
+                    literal(merged[index] for _read_id, merged in rows)
+                    for index in range(4)
+                ),
             )
         )
         Read.invalidate_model(["first_seen", "last_seen", "rssi_dbm", "read_count"])
@@ -311,21 +315,29 @@ class StockRfidReadBatch(models.Model):
         return combined
 
     def _create_exceptions(self, invalid):
-        """Keep the undecodable reads ([(read, EpcError)]) for review."""
+        """Keep the undecodable reads ([(read, EpcError)]) for review, in one
+        INSERT from arrays (a batch may hold thousands; the model has no
+        computed field, its defaults are given here)."""
         self.ensure_one()
-        now = fields.Datetime.now()
-        self.env["stock.rfid.read.exception"].create(
-            [
-                {
-                    "reader_id": self.reader_id.id,
-                    "batch_id": self.id,
-                    "index": read.index,
-                    "epc": read.epc,
-                    "error_code": error.code,
-                    "raw_uri": error.raw_uri,
-                    "date": now,
-                    "company_id": self.company_id.id,
-                }
-                for read, error in invalid
-            ]
+        if not invalid:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO stock_rfid_read_exception
+                       (index, epc, error_code, raw_uri, reader_id, batch_id,
+                        company_id, date, active)
+                SELECT v.*, %s, %s, %s, NOW() AT TIME ZONE 'UTC', TRUE
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[],
+                              %s::varchar[]) AS v
+                """,
+                self.reader_id.id,
+                self.id,
+                self.company_id.id,
+                literal(read.index for read, _error in invalid),
+                literal(read.epc for read, _error in invalid),
+                literal(error.code for _read, error in invalid),
+                literal(error.raw_uri for _read, error in invalid),
+            )
         )
+        self.invalidate_recordset(["exception_ids"])

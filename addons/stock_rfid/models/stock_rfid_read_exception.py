@@ -7,6 +7,7 @@ class StockRfidReadException(models.Model):
 
     _name = "stock.rfid.read.exception"
     _description = "RFID Read Exception"
+    _log_access = False  # written in bulk by the gateway, as stock.rfid.read
     _order = "date desc, id desc"
     _rec_name = "epc"
 

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib import epc as epc_codec
+from ..lib.sql_array import literal
 
 # Context of bulk creations by the gateway: no chatter message nor follower
 BULK_CONTEXT = {
@@ -28,7 +29,8 @@ UPDATE_FROM_SIGHTINGS = f"""
     UPDATE stock_rfid_tag t
        SET first_seen = LEAST(t.first_seen, v.first_seen),
            last_seen = GREATEST(t.last_seen, v.last_seen),
-           last_reader_id = CASE WHEN {_NEWER} THEN %s ELSE t.last_reader_id END,
+           last_reader_id = CASE WHEN {_NEWER} THEN v.reader_id
+                                 ELSE t.last_reader_id END,
            last_antenna_id = CASE WHEN {_NEWER} THEN v.antenna_id
                                   ELSE t.last_antenna_id END,
            location_id = CASE WHEN {_NEWER} THEN COALESCE(v.location_id, t.location_id)
@@ -36,7 +38,9 @@ UPDATE_FROM_SIGHTINGS = f"""
            state = CASE WHEN t.state IN ('commissioned', 'missing') THEN 'active'
                         ELSE t.state END,
            write_date = NOW() AT TIME ZONE 'UTC'
-      FROM (VALUES %s) AS v(id, first_seen, last_seen, antenna_id, location_id)
+      FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[], %s::int[], %s::int[],
+                  %s::int[])
+           AS v(id, first_seen, last_seen, reader_id, antenna_id, location_id)
      WHERE t.id = v.id
 """
 
@@ -57,7 +61,8 @@ class StockRfidTag(models.Model):
     _order = "last_seen desc, id desc"
     _rec_name = "epc"
 
-    epc = fields.Char(string="EPC", required=True, index=True, tracking=True)
+    # searched through the index of the epc_company_uniq constraint
+    epc = fields.Char(string="EPC", required=True, tracking=True)
     scheme = fields.Char(readonly=True, help="EPC scheme, e.g. sgtin-96.")
     pure_identity_uri = fields.Char(readonly=True)
     tag_uri = fields.Char(string="Tag URI", readonly=True)
@@ -198,55 +203,78 @@ class StockRfidTag(models.Model):
     def _get_or_create(self, company, decoded):
         """Ids of the tags of ``company`` for ``decoded`` ({epc hex: Epc}),
         creating the unknown ones, matched, in one INSERT."""
+        return self._get_or_create_seen(company, decoded, {})[0]
+
+    @api.model
+    def _get_or_create_seen(self, company, decoded, seen):
+        """({epc: tag id}, {epc: id of the tags created}) for ``decoded``
+        ({epc hex: Epc}): the unknown tags are created, matched, in one
+        INSERT, with the values of their sightings when ``seen`` ({epc:
+        values of _prepare_seen_values}) has them, so that they need no
+        update."""
         ids = self._get_ids(company, decoded)
         missing = {key: value for key, value in decoded.items() if key not in ids}
-        if missing:
-            matches = self._match(company, missing)
-            vals_list = [
-                {
-                    **self._prepare_decoded_values(value),
-                    **matches[key],
-                    "epc": key,
-                    "company_id": company.id,
-                }
-                for key, value in missing.items()
-            ]
-            ids.update(self._insert_tags(vals_list))
-            inserted_meanwhile = [key for key in missing if key not in ids]
-            if inserted_meanwhile:
-                ids.update(self._get_ids(company, inserted_meanwhile))
-        return ids
+        if not missing:
+            return ids, {}
+        matches = self._match(company, missing)
+        vals_list = [
+            {
+                **self._prepare_decoded_values(value),
+                **matches[key],
+                **seen.get(key, {}),
+                "epc": key,
+                "company_id": company.id,
+            }
+            for key, value in missing.items()
+        ]
+        created = self._insert_tags(vals_list)
+        ids.update(created)
+        inserted_meanwhile = [key for key in missing if key not in ids]
+        if inserted_meanwhile:
+            ids.update(self._get_ids(company, inserted_meanwhile))
+        return ids, created
 
     @api.model
     def _get_ids(self, company, epcs):
-        """{epc: id} of the tags of ``company`` among ``epcs``."""
-        tags = self.search_fetch(
-            [("company_id", "=", company.id), ("epc", "in", list(epcs))], ["epc"]
+        """{epc: id} of the tags of ``company`` among ``epcs``, in one query
+        (no records are built: the gateway looks up thousands at once). A
+        join, for PostgreSQL to probe the unique index per EPC of the
+        array, whose size it does not know."""
+        self.flush_model(["epc", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.epc, t.id
+                  FROM unnest(%s::varchar[]) AS e(epc)
+                  JOIN stock_rfid_tag t ON t.epc = e.epc AND t.company_id = %s
+                """,
+                literal(epcs),
+                company.id,
+            )
         )
-        return {tag.epc: tag.id for tag in tags}
+        return dict(rows)
 
     @api.model
     def _insert_tags(self, vals_list):
         """{epc: id} of new tags inserted in one INSERT from arrays: the
         gateway registers thousands of tags at once, where an ORM create
         costs most of a batch. The values hold every stored field but
-        ``unmatched`` (computed here) and ``state`` (commissioned, the tags
-        are then updated from their reads); no chatter is written. An EPC
+        ``unmatched`` (computed here) and, for tags not seen yet, ``state``
+        (commissioned); they have the same keys. No chatter is written. An EPC
         that a concurrent request registered first is skipped, not a unique
         violation: under Odoo's repeatable read, PostgreSQL then raises a
         serialization failure, which Odoo retries with the tag visible."""
-        columns = list(vals_list[0])
         rows = [
             {
-                **vals,
                 "state": "commissioned",
+                **vals,
                 "unmatched": not (
                     vals["product_id"] or vals["package_id"] or vals["gln_location_id"]
                 ),
             }
             for vals in vals_list
         ]
-        columns += ["state", "unmatched"]
+        columns = list(rows[0])
         arrays = SQL(", ").join(
             SQL(
                 "%s::%s[]",
@@ -275,11 +303,11 @@ class StockRfidTag(models.Model):
 
     @api.model
     def _get_sql_array(self, rows, name):
-        """Values of field ``name`` in ``rows``, False as NULL but for a
-        boolean."""
+        """Array literal of the values of field ``name`` in ``rows``, False
+        as NULL but for a boolean."""
         if self._fields[name].type == "boolean":
-            return [bool(row[name]) for row in rows]
-        return [None if row[name] is False else row[name] for row in rows]
+            return literal(bool(row[name]) for row in rows)
+        return literal(None if row[name] is False else row[name] for row in rows)
 
     @api.model
     def _match(self, company, decoded):
@@ -324,17 +352,18 @@ class StockRfidTag(models.Model):
         form; lots or serials by name == SGTIN serial for that product."""
         if not decoded:
             return {}, {}
+        gtins = {key: value.gtin14 for key, value in decoded.items()}
         forms = {
-            form: value.gtin14
-            for value in decoded.values()
-            for form in gtin_barcodes(value.gtin14)
+            form: gtin for gtin in set(gtins.values()) for form in gtin_barcodes(gtin)
         }
         products = self.env["product.product"].search_fetch(
             [("barcode", "in", list(forms)), ("company_id", "in", [False, company.id])],
             ["barcode"],
         )
         by_gtin = {forms[product.barcode]: product.id for product in products}
-        product_of = {key: by_gtin.get(v.gtin14, False) for key, v in decoded.items()}
+        product_of = {key: by_gtin.get(gtin, False) for key, gtin in gtins.items()}
+        if not products:
+            return product_of, dict.fromkeys(decoded, False)
         lots = self.env["stock.lot"].search_fetch(
             [
                 ("product_id", "in", products.ids),
@@ -351,29 +380,56 @@ class StockRfidTag(models.Model):
         return product_of, lot_of
 
     @api.model
-    def _update_from_sightings(self, reader, sightings, tag_ids, points):
-        """Follow the reads on the tags, in one UPDATE: first seen (of the
-        earliest sighting), last seen, last reader, antenna and location (of
-        the latest sighting), and a commissioned or missing tag becomes
-        active."""
+    def _prepare_seen_values(self, reader, sightings, tag_keys, points):
+        """{key: values} of the tags of ``sightings`` (read_batch.Sighting),
+        ``tag_keys`` giving each sighting's tag key (EPC or id): first seen
+        (of the earliest sighting), last seen, last reader, antenna and
+        location (of the latest sighting), active. ``points`` as the read
+        batch's _read_points gives them."""
         latest, first_seen = {}, {}
         for sighting in sightings:
-            tag_id = tag_ids[sighting.epc]
-            if tag_id not in latest or sighting.last_seen > latest[tag_id].last_seen:
-                latest[tag_id] = sighting
-            first_seen[tag_id] = min(
-                first_seen.get(tag_id, sighting.first_seen), sighting.first_seen
-            )
+            key = tag_keys[sighting.epc]
+            if key not in latest or sighting.last_seen > latest[key].last_seen:
+                latest[key] = sighting
+            if key not in first_seen or sighting.first_seen < first_seen[key]:
+                first_seen[key] = sighting.first_seen
+        values = {}
+        for key, sighting in latest.items():
+            antenna_id, location_id = points.get(sighting.antenna, points[None])
+            values[key] = {
+                "first_seen": first_seen[key],
+                "last_seen": sighting.last_seen,
+                "last_reader_id": reader.id,
+                "last_antenna_id": antenna_id,
+                "location_id": location_id,
+                "state": "active",
+            }
+        return values
+
+    @api.model
+    def _update_from_sightings(self, seen):
+        """Follow the reads on the tags ``seen`` ({tag id: values of
+        _prepare_seen_values}), in one UPDATE: first seen, and last seen,
+        reader, antenna and location unless the tag was read later
+        meanwhile; a commissioned or missing tag becomes active."""
+        if not seen:
+            return
         self.flush_model()
-        values = SQL(", ").join(
+        rows = list(seen.items())
+        self.env.cr.execute(
             SQL(
-                "(%s::int, %s::timestamp, %s::timestamp, %s::int, %s::int)",
-                tag_id,
-                first_seen[tag_id],
-                sighting.last_seen,
-                *points.get(sighting.antenna, points[None]),
+                UPDATE_FROM_SIGHTINGS,
+                literal(tag_id for tag_id, _values in rows),
+                *(
+                    literal(values[name] for _tag_id, values in rows)
+                    for name in (
+                        "first_seen",
+                        "last_seen",
+                        "last_reader_id",
+                        "last_antenna_id",
+                        "location_id",
+                    )
+                ),
             )
-            for tag_id, sighting in latest.items()
         )
-        self.env.cr.execute(SQL(UPDATE_FROM_SIGHTINGS, reader.id, values))
         self.invalidate_model(SIGHTING_FIELDS)

@@ -11,4 +11,5 @@ from . import (
     test_rfid_portal,
     test_rfid_security,
     test_rfid_tags,
+    test_sql_array,
 )

@@ -175,6 +175,10 @@ class TestRfidIngest(RfidCommon):
             self._ingest([{"antenna": 1}])
         with self.assertRaisesRegex(ValidationError, "invalid_datetime"):
             self._ingest([read(self.epc_product, "yesterday")])
+        with self.assertRaisesRegex(ValidationError, r"reads\[1\]\.first_seen: not a"):
+            self._ingest([self.epc_product, read(self.epc_product, ["2025"])])
+        with self.assertRaisesRegex(ValidationError, r"reads\[0\]\.tid: not a"):
+            self._ingest([{"epc": self.epc_product, "tid": 7}])
         with self.assertRaisesRegex(ValidationError, "too_many_reads"):
             self._ingest([self.epc_product] * 5001)
         other = self.reader.copy({"identifier": "reader-2"})
