@@ -10,8 +10,7 @@ from .res_company import EMAIL_MODE_SELECTION
 # rule narrowed by an extra product filter, see ``_rule_candidate_filter``),
 # then a more specific location; the rule id only makes ties impossible to flip.
 PRECEDENCE_ORDER = SQL(
-    "rank DESC, categ_depth DESC, filter_rank DESC, location_depth DESC, "
-    "rule_id DESC"
+    "rank DESC, categ_depth DESC, filter_rank DESC, location_depth DESC, rule_id DESC"
 )
 
 
