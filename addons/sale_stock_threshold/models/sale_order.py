@@ -1,8 +1,7 @@
 from odoo import models
-from odoo.exceptions import UserError
 
-# Context key set by the Confirm buttons of the order form: confirmations by
-# code (e-commerce payments, imports, other modules) are never interrupted.
+# Context key set by the Confirm buttons of the order form: there, a wizard
+# lists the lines that breach a threshold before confirming.
 CHECK_CONTEXT_KEY = "sale_threshold_check"
 
 
@@ -10,14 +9,40 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def action_confirm(self):
-        """From the form, check the stock thresholds first: a wizard lists
-        the lines that breach them, or the confirmation is refused, as the
-        company says."""
-        if self.env.context.get(CHECK_CONTEXT_KEY):
+        """From the form, list the lines that breach the stock thresholds in
+        a wizard first, unless the confirmation is refused anyway (see
+        ``_confirmation_error_message``)."""
+        if self.env.context.get(CHECK_CONTEXT_KEY) and not self._is_threshold_blocked():
             lines = self._get_threshold_breaching_lines()
             if lines:
                 return self._action_threshold_confirm(lines)
         return super().action_confirm()
+
+    def _confirmation_error_message(self):
+        """Refuse the confirmation to salespeople when the company blocks
+        orders that breach the stock thresholds, whatever the path: form,
+        wizard, RPC or code running as the user."""
+        message = super()._confirmation_error_message()
+        if message or not self._is_threshold_blocked():
+            return message
+        return self.env._(
+            "These lines breach the stock thresholds; ask a sales manager "
+            "to confirm the order:\n%(lines)s",
+            lines=self._get_threshold_breaching_lines()._get_threshold_summary(),
+        )
+
+    def _is_threshold_blocked(self):
+        """Whether the user may not confirm these orders: a line breaches a
+        threshold of a company that blocks, and the user is no sales
+        manager. Code running in superuser mode (e-commerce payments, portal
+        signatures) confirms as it always did."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return False
+        return bool(
+            self._get_threshold_breaching_lines().filtered(
+                lambda line: line.company_id.sale_threshold_confirm_check == "block"
+            )
+        )
 
     def _get_threshold_breaching_lines(self):
         """Lines of the orders to confirm whose company checks the stock and
@@ -33,19 +58,7 @@ class SaleOrder(models.Model):
         )
 
     def _action_threshold_confirm(self, lines):
-        """The confirmation wizard, or an error for salespeople when a
-        company blocks: only sales managers confirm such orders."""
-        blocking = lines.filtered(
-            lambda line: line.company_id.sale_threshold_confirm_check == "block"
-        )
-        if blocking and not self.env.user.has_group("sales_team.group_sale_manager"):
-            raise UserError(
-                self.env._(
-                    "These lines breach the stock thresholds; ask a sales manager "
-                    "to confirm the order:\n%(lines)s",
-                    lines=lines._get_threshold_summary(),
-                )
-            )
+        """The wizard that lists the breaching lines and confirms anyway."""
         wizard = self.env["sale.threshold.confirm"].create(
             {"order_ids": self.ids, "line_ids": lines.ids}
         )

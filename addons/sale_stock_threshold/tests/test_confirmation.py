@@ -57,11 +57,40 @@ class TestConfirmation(SaleThresholdCommon):
         wizard.with_user(self.sale_manager).action_confirm()
         self.assertEqual(order.state, "sale")
 
-    def test_confirmation_by_code_is_not_interrupted(self):
-        """E-commerce payments and imports confirm without the form."""
+    def test_block_is_enforced_outside_the_form(self):
+        """Neither a call without the form's context nor the wizard lets a
+        salesperson confirm a blocked order."""
         self._set_mode("block")
         order = self._create_order([(self.product, 12, None)])
+        with self.assertRaisesRegex(UserError, "ask a sales manager"):
+            order.with_user(self.salesman).action_confirm()
+        wizard = self.env["sale.threshold.confirm"].create(
+            {"order_ids": order.ids, "line_ids": order.order_line.ids}
+        )
+        with self.assertRaisesRegex(UserError, "ask a sales manager"):
+            wizard.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "draft")
+        order.with_user(self.sale_manager).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_block_refuses_only_breaching_orders(self):
+        self._set_mode("block")
+        order = self._create_order([(self.product, 2, None)])
         order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_warn_never_refuses(self):
+        self._set_mode("warn")
+        order = self._create_order([(self.product, 12, None)])
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_superuser_code_is_not_interrupted(self):
+        """E-commerce payments and portal signatures confirm in superuser
+        mode: they are not refused."""
+        self._set_mode("block")
+        order = self._create_order([(self.product, 12, None)])
+        order.with_user(self.salesman).sudo().action_confirm()
         self.assertEqual(order.state, "sale")
 
     def test_form_buttons_ask_for_the_check(self):
