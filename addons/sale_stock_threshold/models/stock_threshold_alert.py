@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import models
 
 from odoo.addons.stock_threshold.models.stock_position import OPEN_MOVE_STATES
@@ -52,18 +50,10 @@ class StockThresholdAlert(models.Model):
         return result
 
     def _notify_salespeople(self):
-        """Subscribe the salespeople to the alerts (grouped by the same
-        people) and give each one activity per order and alert, in one
-        batch."""
+        """Give each salesperson one activity per order and alert, in one
+        batch. They are reached on their orders, which they can read, and
+        never made followers of the alert, which they cannot."""
         lines_of = self._get_open_sale_lines()
-        by_partners = defaultdict(list)
-        for alert, lines in lines_of.items():
-            partners = lines.order_id.user_id.partner_id
-            by_partners[frozenset(partners.ids)].append(alert.id)
-        for partner_ids, alert_ids in by_partners.items():
-            self.browse(alert_ids).sudo().message_subscribe(
-                partner_ids=list(partner_ids)
-            )
         self.env["mail.activity"].sudo().create(
             self._prepare_salesperson_activities(lines_of)
         )

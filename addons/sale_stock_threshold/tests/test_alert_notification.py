@@ -42,12 +42,14 @@ class TestSalespersonNotified(SaleThresholdCommon):
         self._create_rule()  # forecast 8: below the minimum of 10
         alert = self._alert()
         self.assertEqual(alert.kind, "below_min")
-        sellers = (self.salesman | other_seller).partner_id
-        self.assertEqual(alert.message_partner_ids & sellers, sellers)
         activities = self._activities(order | order_2)
         self.assertEqual(len(activities), 2)
         self.assertEqual(activities.user_id, self.salesman | other_seller)
         self.assertIn(self.product.name, activities[0].summary)
+        for activity in activities:
+            # reached on their own order, which they can read
+            order_read = self.env["sale.order"].with_user(activity.user_id)
+            self.assertTrue(order_read.browse(activity.res_id).has_access("read"))
         # a delivery of 4 brings the forecast to 4: below the safety stock
         self._validate(self._delivery(self.wh_a, [(self.product, 4, None)]))
         self.assertEqual(alert.kind, "below_safety")
@@ -60,7 +62,6 @@ class TestSalespersonNotified(SaleThresholdCommon):
         self._create_rule(min_value=30)
         self.assertEqual(self._alert().kind, "below_min")
         self.assertFalse(self._activities(quotation | delivered))
-        self.assertNotIn(self.salesman.partner_id, self._alert().message_partner_ids)
 
     def test_overstock_does_not_notify(self):
         order = self._create_order([(self.product, 1, None)], confirm=True)
@@ -74,3 +75,22 @@ class TestSalespersonNotified(SaleThresholdCommon):
         self._create_rule(min_value=30)
         self.assertTrue(self._alert())
         self.assertFalse(self._activities(order_b))
+
+    def test_salespeople_never_follow_alerts_they_cannot_read(self):
+        order = self._create_order([(self.product, 12, None)], confirm=True)
+        self._create_rule()
+        alert = self._alert()
+        self.assertTrue(self._activities(order))
+        self.assertFalse(alert.with_user(self.salesman).has_access("read"))
+        self.assertNotIn(self.salesman.partner_id, alert.message_partner_ids)
+        for partner in alert.message_partner_ids:
+            for user in partner.user_ids:
+                self.assertTrue(
+                    alert.with_user(user).has_access("read"),
+                    f"{user.name} follows an alert they cannot read",
+                )
+        # the salesperson's notifications are about the order only
+        notified = self.env["mail.notification"].search(
+            [("res_partner_id", "=", self.salesman.partner_id.id)]
+        )
+        self.assertNotIn(alert._name, notified.mail_message_id.mapped("model"))

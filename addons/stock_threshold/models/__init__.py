@@ -5,6 +5,7 @@ from . import (
     stock_move,
     stock_position,
     stock_threshold_alert,
+    stock_threshold_alert_channel,
     stock_threshold_rule,
     stock_threshold_status,
     stock_threshold_webhook,

@@ -1,4 +1,5 @@
 from . import (
+    test_alert_access,
     test_rpc,
     test_security,
     test_stock_position,
