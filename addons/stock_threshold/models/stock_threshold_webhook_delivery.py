@@ -3,7 +3,10 @@ import threading
 import time
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import webhook as webhook_tools
 
@@ -117,15 +120,44 @@ class StockThresholdWebhookDelivery(models.Model):
         it is made: an event delivered must not be posted again because a
         later attempt of the same run crashed."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        due = self.search(self._get_due_domain(), order="next_try_at, id", limit=limit)
-        for delivery in due:
+        done = self.browse()
+        while len(done) < limit:
+            delivery = self._lock_next_due(done)
+            if not delivery:
+                break
             delivery._send()
+            done |= delivery
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         remaining = self.search_count(self._get_due_domain())
-        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
         self._schedule_next_try()
-        return due
+        return done
+
+    @api.model
+    def _lock_next_due(self, skip):
+        """The oldest due delivery but ``skip``, row-locked until the
+        transaction that posts it commits its outcome: another worker of
+        the job skips it (``SKIP LOCKED``) instead of posting it twice.
+        After that commit it is no longer due. Locked one at a time, as
+        each attempt is committed (which releases the lock) on its own."""
+        query = self._search(
+            [*self._get_due_domain(), ("id", "not in", skip.ids)],
+            order="next_try_at, id",
+            limit=1,
+        )
+        sql = SQL("%s FOR NO KEY UPDATE SKIP LOCKED", query.select())
+        self.env.flush_query(sql)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(sql, log_exceptions=False)
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            # another worker committed this delivery since our snapshot:
+            # leave what remains to the next run
+            _logger.info("Webhook delivery taken by another worker meanwhile")
+            return self.browse()
+        return self.browse(row[0] for row in rows)
 
     @api.model
     def _schedule_next_try(self):

@@ -10,4 +10,5 @@ from . import (
     test_stock_threshold_status,
     test_stock_threshold_webhook,
     test_tour,
+    test_webhook_lock,
 )
