@@ -17,5 +17,10 @@
         "views/res_config_settings_views.xml",
         "wizards/sale_threshold_confirm_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sale_stock_threshold/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -4,4 +4,5 @@ from . import (
     test_confirmation_rpc,
     test_sale_order_line,
     test_security,
+    test_tour,
 )

@@ -1,5 +1,6 @@
 from . import (
     test_alert_access,
+    test_alert_tour,
     test_rpc,
     test_security,
     test_stock_position,
