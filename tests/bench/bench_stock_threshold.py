@@ -15,9 +15,21 @@ done deliveries, then times in the same transaction:
   * the incremental hook: a 1,000-line picking validated with and without it.
 It prints times, the ratio, query counts and whether the decisions agree, then
 rolls everything back.
+
+``--all-channels`` turns every alert channel on (activity, one e-mail per
+alert, live notice, webhook with an endpoint) for the hook runs.
+``--crossing`` makes the hook picking a delivery that brings each of its
+products from its stock to just below the minimum, each run in another
+warehouse: every move then opens an alert (the worst case of the alert path),
+instead of the receipt of one unit per product that crosses few thresholds.
+After each picking validated without the hook, the hook's work for its moves
+is also timed alone ("hook alone"), less noisy than the difference of two
+pickings on a loaded machine. ``--profile FILE`` writes a cProfile of the
+first picking with the hook.
 """
 
 import argparse
+import cProfile
 import random
 import time
 from contextlib import contextmanager
@@ -141,44 +153,146 @@ def compare_decisions(env, orderpoints):
     return len(theirs), differ
 
 
-def bench_hook(env, warehouse, products, results, rounds=2):
-    """Validate 1,000-line receipts with the refresh hook off and on, in
-    alternating order so that neither side benefits from warm caches."""
+def enable_all_channels(env):
+    """Every alert channel on for the company, and one webhook to post to
+    (never reached: deliveries are posted after commit, and the bench rolls
+    back)."""
+    env.company.write(
+        {
+            "threshold_alert_activity": True,
+            "threshold_alert_email": "each",
+            "threshold_alert_bus": True,
+            "threshold_alert_webhook": True,
+        }
+    )
+    env["stock.threshold.webhook"].create(
+        {
+            "name": "Bench",
+            "url": "http://127.0.0.1:9/bench",
+            "secret_input": "a-bench-secret-of-32-characters!",
+        }
+    )
+
+
+def prepare_receipt(env, warehouse, products):
+    """One unit of each product received in the warehouse."""
     supplier = env.ref("stock.stock_location_suppliers")
+    lines = [(p, 1) for p in products[:1000]]
+    return supplier, warehouse.lot_stock_id, warehouse.in_type_id, lines
+
+
+def prepare_crossing(env, warehouse, products):
+    """Each product of the warehouse with 25 units or more delivered down to
+    15, below the minimum of 20 (1,000 products at most)."""
+    groups = env["stock.quant"]._read_group(
+        [
+            ("location_id", "=", warehouse.lot_stock_id.id),
+            ("product_id", "in", products.ids),
+        ],
+        ["product_id"],
+        ["quantity:sum"],
+    )
+    lines = [(p, qty - 15) for p, qty in groups if qty >= 25][:1000]
+    customer = env.ref("stock.stock_location_customers")
+    return warehouse.lot_stock_id, customer, warehouse.out_type_id, lines
+
+
+# What the alert path leaves behind, to show which channels worked.
+EFFECT_MODELS = (
+    "stock.threshold.alert",
+    "mail.activity",
+    "mail.mail",
+    "bus.bus",
+    "stock.threshold.webhook.delivery",
+)
+
+
+def last_ids(env):
+    env.flush_all()
+    return {
+        model: env[model].sudo().search([], order="id desc", limit=1).id or 0
+        for model in EFFECT_MODELS
+    }
+
+
+def print_alert_effects(env, before):
+    env.cr.precommit.run()  # the bus messages are stored on commit
+    counts = ", ".join(
+        f"{env[model].sudo().search_count([('id', '>', last)])} {model}"
+        for model, last in before.items()
+    )
+    print(f"created by the hook runs: {counts}")
+
+
+def bench_hook(
+    env, warehouses, products, results, rounds=2, crossing=False, profile=None
+):
+    """Validate 1,000-line pickings with the refresh hook off and on, in
+    alternating order so that neither side benefits from warm caches; a
+    crossing delivery runs in another warehouse each time."""
     totals = {True: [0.0, 0], False: [0.0, 0]}
     for run in range(rounds * 2):
         skip = run % 2 == (0 if run // 2 % 2 == 0 else 1)
+        if crossing:
+            src, dest, picking_type, lines = prepare_crossing(
+                env, warehouses[run % len(warehouses)], products
+            )
+        else:
+            src, dest, picking_type, lines = prepare_receipt(
+                env, warehouses[0], products
+            )
         picking = env["stock.picking"].create(
             {
-                "picking_type_id": warehouse.in_type_id.id,
-                "location_id": supplier.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
+                "picking_type_id": picking_type.id,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
                 "move_ids": [
                     Command.create(
                         {
                             "name": "bench",
                             "product_id": p.id,
                             "product_uom": p.uom_id.id,
-                            "product_uom_qty": 1,
-                            "location_id": supplier.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
+                            "product_uom_qty": qty,
+                            "location_id": src.id,
+                            "location_dest_id": dest.id,
                         }
                     )
-                    for p in products[:1000]
+                    for p, qty in lines
                 ],
             }
         )
         picking.action_confirm()
+        picking.action_assign()
         for move in picking.move_ids:
-            move.quantity = 1
+            move.quantity = move.product_uom_qty
         picking.move_ids.picked = True
         env.flush_all()
-        label = f"picking {'without' if skip else 'with'} hook #{run + 1}"
+        label = (
+            f"{len(lines)}-line picking {'without' if skip else 'with'} hook #{run + 1}"
+        )
+        profiler = cProfile.Profile() if profile and not skip else None
         with measure(env.cr, label, results):
+            if profiler:
+                profiler.enable()
             picking.with_context(stock_threshold_skip_refresh=skip)._action_done()
             env.flush_all()
-        totals[skip][0] += results[label][0]
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(profile)
+                profile = None
+        totals[skip][0] += results[label][0] / len(lines) * 1000
         totals[skip][1] += results[label][1]
+        if skip:
+            # The hook's own work, timed alone: what it would have done for
+            # the moves just validated without it (less noisy than the
+            # difference of two pickings on a loaded machine).
+            alone = f"hook alone after #{run + 1} ({len(lines)} moves)"
+            with measure(env.cr, alone, results):
+                env["stock.threshold.status"]._evaluate_for_moves(picking.move_ids)
+                env.flush_all()
+            results.setdefault("hook alone per move", []).append(
+                results[alone][0] / len(lines)
+            )
     for skip, name in ((True, "picking without hook"), (False, "picking with hook")):
         results[name] = (totals[skip][0] / rounds, totals[skip][1] / rounds)
 
@@ -190,6 +304,21 @@ def main():
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--warehouses", type=int, default=10)
     parser.add_argument("--skip-native", action="store_true")
+    parser.add_argument(
+        "--all-channels",
+        action="store_true",
+        help="alerts, e-mail, bus and webhooks all on for the hook runs",
+    )
+    parser.add_argument(
+        "--crossing",
+        action="store_true",
+        help="hook runs on deliveries where every move opens an alert",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="cProfile the first picking with the hook into FILE",
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         ["-c", args.config, "-d", args.db, "--log-level=warn"]
@@ -239,11 +368,28 @@ def main():
                 f"speed-up vs native: {ratio:.1f}x; "
                 f"decisions differ on {differ}/{total}"
             )
-        bench_hook(env, warehouses[0], products, results)
+        if args.all_channels:
+            enable_all_channels(env)
+        before = last_ids(env)
+        bench_hook(
+            env,
+            warehouses,
+            products,
+            results,
+            crossing=args.crossing,
+            profile=args.profile,
+        )
+        print_alert_effects(env, before)
         extra = (
             results["picking with hook"][0] - results["picking without hook"][0]
         ) / 1000
         print(f"incremental hook: {extra * 1000:.3f} ms added per done move")
+        alone = results["hook alone per move"]
+        print(
+            "hook alone: "
+            + ", ".join(f"{seconds * 1000:.3f}" for seconds in alone)
+            + " ms per done move"
+        )
         cr.rollback()
 
 
