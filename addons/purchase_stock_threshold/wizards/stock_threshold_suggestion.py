@@ -124,38 +124,25 @@ class StockThresholdSuggestion(models.TransientModel):
 
     def _read_usage(self, product_ids, scope_ids, days):
         """``{(product_id, scope_id): (total, sum of squares)}`` of the daily
-        usage over the window, with the usage definition of the positions
-        (done moves leaving the scope, but to inventory or suppliers)."""
+        usage over the window: the usage moves of the positions (see
+        ``stock.position._usage_moves_query``) summed per day."""
+        Position = self.env["stock.position"]
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
-WITH scope AS (
-    SELECT id AS scope_id, parent_path FROM stock_location WHERE id = ANY(%(scopes)s)
-), daily AS (
-    SELECT m.product_id, s.scope_id, date_trunc('day', m.date) AS day,
-           SUM(m.quantity / mu.factor * pu.factor)::float8 AS qty
-      FROM stock_move m
-      JOIN stock_location src ON src.id = m.location_id
-      JOIN scope s ON starts_with(src.parent_path, s.parent_path)
-      JOIN stock_location dl ON dl.id = m.location_dest_id
-      JOIN uom_uom mu ON mu.id = m.product_uom
-      JOIN product_product pp ON pp.id = m.product_id
-      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-      JOIN uom_uom pu ON pu.id = pt.uom_id
-     WHERE m.state = 'done' AND m.date >= %(since)s AND m.date <= %(now)s
-       AND m.product_id = ANY(%(products)s) AND m.company_id = ANY(%(companies)s)
-       AND dl.usage NOT IN ('inventory', 'supplier', 'view')
-       AND NOT starts_with(dl.parent_path, s.parent_path)
-     GROUP BY m.product_id, s.scope_id, day
+WITH %(scopes)s, daily AS (
+    SELECT product_id, scope_id, date_trunc('day', date) AS day,
+           SUM(quantity) AS qty
+      FROM (%(moves)s) m
+     GROUP BY product_id, scope_id, day
 )
 SELECT product_id, scope_id, SUM(qty), SUM(qty * qty) FROM daily
  GROUP BY product_id, scope_id""",
-                scopes=scope_ids,
-                products=product_ids,
-                companies=self.env.companies.ids,
-                since=now - timedelta(days=days),
-                now=now,
+                scopes=Position._scope_ctes(scope_ids),
+                moves=Position._usage_moves_query(
+                    now - timedelta(days=days), now, product_ids
+                ),
             )
         )
         return {

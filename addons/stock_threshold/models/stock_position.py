@@ -324,21 +324,9 @@ fact AS (%(facts)s),
                 "AND %s = ANY(%s)", SQL.identifier(alias, "product_id"), product_ids
             )
 
-        # Odoo's uom conversion: quantity / move unit factor * product unit factor
-        uom_joins = SQL(
-            """JOIN uom_uom mu ON mu.id = m.product_uom
-               JOIN product_product pp ON pp.id = m.product_id
-               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-               JOIN uom_uom pu ON pu.id = pt.uom_id"""
-        )
         return SQL(
             """
-scope AS (
-    SELECT id AS scope_id, parent_path FROM stock_location WHERE id = ANY(%(locations)s)
-), loc_scope AS (
-    SELECT l.id AS location_id, s.scope_id
-      FROM stock_location l JOIN scope s ON starts_with(l.parent_path, s.parent_path)
-), quant AS (
+%(scopes)s, quant AS (
     SELECT q.product_id, ls.scope_id, SUM(q.quantity)::float8 AS on_hand,
            SUM(q.reserved_quantity)::float8 AS reserved
       FROM stock_quant q JOIN loc_scope ls ON ls.location_id = q.location_id
@@ -380,39 +368,101 @@ scope AS (
                         WHERE d.location_id = m.dest_id AND d.scope_id = s.scope_id)
      GROUP BY m.product_id, s.scope_id, day
 ), usage AS (
-    SELECT m.product_id, s.scope_id,
-           COALESCE(SUM(m.quantity / mu.factor * pu.factor)
-                        FILTER (WHERE m.date >= %(since)s), 0)::float8 AS used,
-           MAX(m.date) AS last_out
-      FROM stock_move m
-      JOIN loc_scope s ON s.location_id = m.location_id
-      JOIN stock_location dl ON dl.id = m.location_dest_id
-      %(uom_joins)s
-     -- back to the window, or to the longest dead stock period of the rules
-     WHERE m.state = 'done' AND m.date <= %(now)s
-       AND m.date >= LEAST(%(since)s, %(now)s - make_interval(days => (
-               SELECT COALESCE(MAX(dead_stock_days), 0) FROM stock_threshold_rule
-                WHERE active AND company_id = ANY(%(companies)s))))
-       AND m.company_id = ANY(%(companies)s) %(move_filter)s
-       AND dl.usage NOT IN ('inventory', 'supplier', 'view')
-       AND NOT EXISTS (SELECT 1 FROM loc_scope d
-                        WHERE d.location_id = m.location_dest_id
-                          AND d.scope_id = s.scope_id)
-     GROUP BY m.product_id, s.scope_id
+    SELECT product_id, scope_id,
+           COALESCE(SUM(quantity) FILTER (WHERE date >= %(since)s), 0)::float8
+               AS used,
+           MAX(date) AS last_out
+      FROM (%(usage_moves)s) m
+     GROUP BY product_id, scope_id
 ), stored_status AS (
     SELECT product_id, location_id AS scope_id FROM stock_threshold_status
      WHERE location_id = ANY(%(locations)s) AND company_id = ANY(%(companies)s)
            %(status_filter)s
 )""",
+            scopes=self._scope_ctes(location_ids),
+            # back to the window, or to the longest dead stock period of the rules
+            usage_moves=self._usage_moves_query(
+                SQL(
+                    """LEAST(%s, %s - make_interval(days => (
+                           SELECT COALESCE(MAX(dead_stock_days), 0)
+                             FROM stock_threshold_rule
+                            WHERE active AND company_id = ANY(%s))))""",
+                    since,
+                    now,
+                    self.env.companies.ids,
+                ),
+                now,
+                product_ids,
+            ),
             locations=location_ids,
             companies=self.env.companies.ids,
             quant_filter=product_filter("q"),
             move_filter=product_filter("m"),
             status_filter=product_filter("stock_threshold_status"),
-            uom_joins=uom_joins,
+            uom_joins=self._uom_joins(),
             open_states=OPEN_MOVE_STATES,
             now=now,
             since=since,
+        )
+
+    def _scope_ctes(self, location_ids):
+        """CTEs ``scope`` (``scope_id``, ``parent_path`` of the scope
+        locations) and ``loc_scope`` (``location_id``, ``scope_id``: every
+        location of each scope, children included) that the activity queries
+        join on."""
+        return SQL(
+            """
+scope AS (
+    SELECT id AS scope_id, parent_path FROM stock_location WHERE id = ANY(%s)
+), loc_scope AS (
+    SELECT l.id AS location_id, s.scope_id
+      FROM stock_location l JOIN scope s ON starts_with(l.parent_path, s.parent_path)
+)""",
+            location_ids,
+        )
+
+    def _usage_moves_query(self, since, now, product_ids=None):
+        """The done moves that are usage of the scopes of ``loc_scope`` (see
+        ``_scope_ctes``), one row per move and scope: ``product_id``,
+        ``scope_id``, ``date`` and ``quantity`` in the product's unit, from
+        ``since`` (a datetime or an SQL expression) to ``now``.
+
+        Usage leaves the scope, but not to an inventory adjustment, a vendor
+        (returns) or a view; moves within the scope are not usage. The one
+        definition of usage: the positions sum it, other addons aggregate it
+        otherwise (per day, say)."""
+        product_filter = SQL("")
+        if product_ids is not None:
+            product_filter = SQL("AND m.product_id = ANY(%s)", list(product_ids))
+        return SQL(
+            """
+    SELECT m.product_id, s.scope_id, m.date,
+           (m.quantity / mu.factor * pu.factor)::float8 AS quantity
+      FROM stock_move m
+      JOIN loc_scope s ON s.location_id = m.location_id
+      JOIN stock_location dl ON dl.id = m.location_dest_id
+      %(uom_joins)s
+     WHERE m.state = 'done' AND m.date <= %(now)s AND m.date >= %(since)s
+       AND m.company_id = ANY(%(companies)s) %(product_filter)s
+       AND dl.usage NOT IN ('inventory', 'supplier', 'view')
+       AND NOT EXISTS (SELECT 1 FROM loc_scope d
+                        WHERE d.location_id = m.location_dest_id
+                          AND d.scope_id = s.scope_id)""",
+            since=since,
+            now=now,
+            companies=self.env.companies.ids,
+            product_filter=product_filter,
+            uom_joins=self._uom_joins(),
+        )
+
+    def _uom_joins(self):
+        """Joins of a move ``m`` to its unit ``mu`` and its product's unit
+        ``pu``: Odoo's conversion is quantity / mu.factor * pu.factor."""
+        return SQL(
+            """JOIN uom_uom mu ON mu.id = m.product_uom
+               JOIN product_product pp ON pp.id = m.product_id
+               JOIN product_template pt ON pt.id = pp.product_tmpl_id
+               JOIN uom_uom pu ON pu.id = pt.uom_id"""
         )
 
     def _evaluation_query(self, now):
