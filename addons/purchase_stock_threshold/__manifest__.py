@@ -2,7 +2,7 @@
     "name": "Purchase Stock Thresholds",
     "summary": "Reorder from stock threshold statuses: batched draft RFQs per "
     "vendor and warehouse, exact quantities, policies and a proposal screen",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Purchase",
     "website": "https://github.com/ims-community/inventory-management-suite",
     "author": "IMS Community",

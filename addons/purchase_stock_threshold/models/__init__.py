@@ -7,6 +7,7 @@ from . import (
     res_partner,
     stock_position,
     stock_threshold_budget,
+    stock_threshold_order_lock,
     stock_threshold_rebalance,
     stock_threshold_reorder,
     stock_threshold_rule,

@@ -124,10 +124,13 @@ class StockThresholdReorder(models.AbstractModel):
 
     def _prefetch_products(self, product_ids):
         """``{id: product}`` sharing one prefetch set, with what the
-        per-product choices and Odoo's line preparation read (vendors,
-        packagings, taxes, variant values) loaded in a few queries."""
+        per-product choices and Odoo's line preparation read (vendors and
+        their order days, packagings, taxes, variant values) loaded in a few
+        queries."""
         products = self.env["product.product"].browse(product_ids)
-        products.seller_ids.mapped("partner_id.active")
+        products.seller_ids.partner_id.commercial_partner_id.mapped(
+            "purchase_order_day_ids"
+        )
         products.packaging_ids.mapped("qty")
         products.mapped("uom_po_id.rounding")
         products.mapped("supplier_taxes_id.company_id")
@@ -364,15 +367,17 @@ class StockThresholdReorder(models.AbstractModel):
         by_company = defaultdict(list)
         for proposal in proposals:
             by_company[proposal["company_id"]].append(proposal)
-        for company_id, company_proposals in by_company.items():
+        # Companies in a fixed order: runs lock their rows in the same order.
+        for company_id, company_proposals in sorted(by_company.items()):
             company = self.env["res.company"].browse(company_id)
             engine = self.with_company(company).with_context(
                 allowed_company_ids=company.ids
             )
-            if not dry_run:
-                engine._lock_rules(company_proposals)
             purchases = [p for p in company_proposals if p["vendor_id"]]
             transfers = [p for p in company_proposals if p["source_warehouse_id"]]
+            if not dry_run:
+                engine._lock_rules(company_proposals)
+                engine._lock_orders(purchases)
             summary["picking_ids"] += engine._run_transfers(transfers, dry_run)
             plan = engine._plan(purchases)
             summary["lines_created"] += sum(len(p) for p in plan["additions"].values())
@@ -435,6 +440,16 @@ class StockThresholdReorder(models.AbstractModel):
         )
         self.env["stock.threshold.rule"].browse(rule_ids).invalidate_recordset(
             ["reorder_date"]
+        )
+
+    def _lock_orders(self, proposals):
+        """Serialise the runs that order from the same vendor for the same
+        receipt type, whatever their rules, before the draft RFQs to merge
+        into are searched: a concurrent run waits, then fails to serialise
+        and is retried (see ``_lock_rules``) and merges into the RFQ the
+        first run opened instead of opening another one."""
+        self.env["stock.threshold.order.lock"]._acquire(
+            [self._get_group_key(proposal) for proposal in proposals]
         )
 
     def _plan(self, proposals):
@@ -552,7 +567,11 @@ class StockThresholdReorder(models.AbstractModel):
         return touched
 
     def _create_orders(self, new_orders):
-        """Create the new RFQs in one batch."""
+        """Create the new RFQs in one batch. Odoo's preparation reads the
+        vendors' company-dependent fields (fiscal position, currency, payment
+        terms) one vendor at a time: they are loaded for all at once."""
+        vendors = self.env["res.partner"].browse({key[0] for key, _p in new_orders})
+        vendors.mapped("property_account_position_id")
         vals_list = [
             self._prepare_order_values(key, proposals) for key, proposals in new_orders
         ]
