@@ -9,8 +9,10 @@ purchase_stock_threshold is installed:
         --products 10000 --warehouses 5 --vendors 200    # 50,000 pairs
 
 It generates P products x W warehouses, every pair below its minimum (random
-stock under it), each product bought from one of V vendors, then times in the
-same transaction, from flagged product-locations to RFQ lines:
+stock under it), each product bought from one of V vendors (set-based: SQL
+copies of one product, vendor price and orderpoint created by the ORM; 50,000
+pairs in seconds), then times in the same transaction, from flagged
+product-locations to RFQ lines:
   * ``stock.threshold.rule.run_reordering`` on "all products" threshold rules
     (min 20, max 100) of the warehouses;
   * Odoo's ``stock.warehouse.orderpoint._procure_orderpoint_confirm`` on the
@@ -20,10 +22,12 @@ It prints times, time per purchase line, the ratio, query counts (total, per
 line, per vendor) and whether both sides ordered the same quantities, then
 rolls everything back. The query count of threshold reordering is also shown
 for a run with half the products, to show that it grows with the vendors and
+the products (Odoo's vendor product name of a line, one query per product),
 not with the lines.
 """
 
 import argparse
+import json
 import random
 import time
 from collections import defaultdict
@@ -43,33 +47,123 @@ def measure(cr, label, results):
     print(f"{label:<46} {seconds:9.3f} s {count:8d} queries")
 
 
+def clone(cr, table, source_id, values):
+    """Copies of row ``source_id`` of ``table`` in one INSERT, one per index
+    of the lists of ``values`` (``{column: list}``), those columns replaced;
+    return the new ids in the order of the lists. The ORM creates one model
+    record, SQL copies it: set-based, whatever the number of rows."""
+    cr.execute(
+        "SELECT column_name, udt_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s "
+        "AND column_name <> 'id' ORDER BY ordinal_position",
+        [table],
+    )
+    types = dict(cr.fetchall())
+    names = list(values)
+    cr.execute(
+        SQL(
+            """INSERT INTO %(table)s (%(columns)s)
+               SELECT %(select)s
+                 FROM %(table)s t,
+                      unnest(%(arrays)s) WITH ORDINALITY AS v(%(names)s, ord)
+                WHERE t.id = %(source)s
+                ORDER BY v.ord
+            RETURNING id""",
+            table=SQL.identifier(table),
+            columns=SQL(", ").join(SQL.identifier(c) for c in types),
+            select=SQL(", ").join(
+                SQL.identifier("v" if c in values else "t", c) for c in types
+            ),
+            arrays=SQL(", ").join(
+                SQL("%s::%s[]", values[c], SQL(types[c])) for c in names
+            ),
+            names=SQL(", ").join(SQL.identifier(c) for c in names),
+            source=source_id,
+        )
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def clone_relations(env, model, source_id, ids):
+    """Give the copies ``ids`` the many2many links of record ``source_id``
+    (the taxes of a product, say), one INSERT per relation."""
+    for field in env[model]._fields.values():
+        if field.type != "many2many" or not field.store:
+            continue
+        env.cr.execute(
+            SQL(
+                """INSERT INTO %(table)s (%(id1)s, %(id2)s)
+                   SELECT c.id, r.%(id2)s
+                     FROM unnest(%(ids)s::int[]) AS c(id), %(table)s r
+                    WHERE r.%(id1)s = %(source)s
+                   ON CONFLICT DO NOTHING""",
+                table=SQL.identifier(field.relation),
+                id1=SQL.identifier(field.column1),
+                id2=SQL.identifier(field.column2),
+                ids=ids,
+                source=source_id,
+            )
+        )
+
+
 def build(env, n_products, n_warehouses, n_vendors, rng):
-    """Warehouses, vendors, products with one vendor each, stock below 20."""
+    """Warehouses, vendors, products with one vendor each, stock below 20.
+
+    Warehouses and vendors come from the ORM (a few hundred at most); the
+    products, their vendor prices and quants are SQL copies of one product
+    created by the ORM, so that generating 50,000 pairs takes seconds."""
+    cr = env.cr
     warehouses = env["stock.warehouse"].create(
         [{"name": f"Bench RO {i}", "code": f"BR{i}"} for i in range(n_warehouses)]
     )
     vendors = env["res.partner"].create(
         [{"name": f"Bench Vendor {i}"} for i in range(n_vendors)]
     )
-    products = env["product.product"].create(
-        [{"name": f"Bench RO {i}", "is_storable": True} for i in range(n_products)]
+    model = env["product.product"].create({"name": "Bench RO", "is_storable": True})
+    seller = env["product.supplierinfo"].create(
+        {"partner_id": vendors[0].id, "product_tmpl_id": model.product_tmpl_id.id}
     )
-    env["product.supplierinfo"].create(
-        [
+    env.flush_all()
+    template_ids = [
+        model.product_tmpl_id.id,
+        *clone(
+            cr,
+            "product_template",
+            model.product_tmpl_id.id,
             {
-                "partner_id": vendors[i % n_vendors].id,
-                "product_tmpl_id": product.product_tmpl_id.id,
-                "price": rng.randint(1, 50),
-            }
-            for i, product in enumerate(products)
-        ]
+                "name": [
+                    json.dumps({"en_US": f"Bench RO {i}"}) for i in range(1, n_products)
+                ]
+            },
+        ),
+    ]
+    product_ids = [
+        model.id,
+        *clone(cr, "product_product", model.id, {"product_tmpl_id": template_ids[1:]}),
+    ]
+    clone_relations(env, "product.template", template_ids[0], template_ids[1:])
+    clone_relations(env, "product.product", product_ids[0], product_ids[1:])
+    vendor_ids = [vendors[i % n_vendors].id for i in range(n_products)]
+    cr.execute(
+        "UPDATE product_supplierinfo SET price = %s WHERE id = %s",
+        [rng.randint(1, 50), seller.id],
+    )
+    clone(
+        cr,
+        "product_supplierinfo",
+        seller.id,
+        {
+            "partner_id": vendor_ids[1:],
+            "product_tmpl_id": template_ids[1:],
+            "price": [rng.randint(1, 50) for _i in range(1, n_products)],
+        },
     )
     rows = [
-        (p.id, wh.lot_stock_id.id, env.company.id, rng.randint(0, 19))
-        for p in products
+        (product_id, wh.lot_stock_id.id, env.company.id, rng.randint(0, 19))
+        for product_id in product_ids
         for wh in warehouses
     ]
-    env.cr.execute(
+    cr.execute(
         SQL(
             """INSERT INTO stock_quant
                    (product_id, location_id, company_id, quantity, reserved_quantity,
@@ -80,7 +174,9 @@ def build(env, n_products, n_warehouses, n_vendors, rng):
             *map(list, zip(*rows, strict=True)),
         )
     )
-    return warehouses, vendors, products
+    env.invalidate_all()
+    products = env["product.product"].browse(product_ids)
+    return warehouses, vendors, products, vendor_ids
 
 
 def create_rules(env, warehouses):
@@ -103,21 +199,42 @@ def create_rules(env, warehouses):
     )
 
 
-def create_orderpoints(env, warehouses, products):
-    return env["stock.warehouse.orderpoint"].create(
-        [
-            {
-                "product_id": p.id,
-                "warehouse_id": wh.id,
-                "location_id": wh.lot_stock_id.id,
-                "product_min_qty": 20,
-                "product_max_qty": 100,
-                "trigger": "manual",
-            }
-            for wh in warehouses
-            for p in products
-        ]
+def create_orderpoints(env, warehouses, products, vendor_ids):
+    """Manual min/max orderpoints of every pair: one from the ORM, the others
+    SQL copies of it (their stored vendor is the product's)."""
+    model = env["stock.warehouse.orderpoint"].create(
+        {
+            "product_id": products[0].id,
+            "warehouse_id": warehouses[0].id,
+            "location_id": warehouses[0].lot_stock_id.id,
+            "product_min_qty": 20,
+            "product_max_qty": 100,
+            "trigger": "manual",
+        }
     )
+    env.flush_all()
+    pairs = [
+        (product.id, vendor_id, wh)
+        for wh in warehouses
+        for product, vendor_id in zip(products, vendor_ids, strict=True)
+    ][1:]
+    ids = [
+        model.id,
+        *clone(
+            env.cr,
+            "stock_warehouse_orderpoint",
+            model.id,
+            {
+                "name": [f"Bench OP {i}" for i in range(len(pairs))],
+                "product_id": [product_id for product_id, _v, _w in pairs],
+                "product_supplier_id": [vendor_id for _p, vendor_id, _w in pairs],
+                "warehouse_id": [wh.id for _p, _v, wh in pairs],
+                "location_id": [wh.lot_stock_id.id for _p, _v, wh in pairs],
+            },
+        ),
+    ]
+    env.invalidate_all()
+    return env["stock.warehouse.orderpoint"].browse(ids)
 
 
 def ordered(env, warehouses, products):
@@ -210,12 +327,12 @@ def main():
             f"flagged pairs, {args.vendors} vendors"
         )
         with measure(cr, "generate data", results):
-            warehouses, _vendors, products = build(
+            warehouses, _vendors, products, vendor_ids = build(
                 env, args.products, args.warehouses, args.vendors, rng
             )
         with measure(cr, "create rules and orderpoints", results):
             create_rules(env, warehouses)
-            orderpoints = create_orderpoints(env, warehouses, products)
+            orderpoints = create_orderpoints(env, warehouses, products, vendor_ids)
             env.flush_all()
         cr.execute(
             "ANALYZE stock_quant, stock_move, stock_threshold_status, "
