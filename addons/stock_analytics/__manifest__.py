@@ -2,7 +2,7 @@
     "name": "Stock Analytics",
     "summary": "Inventory turnover, FIFO stock aging, sales trends, ABC/XYZ, "
     "dead stock and demand forecast, over RPC and as XLSX",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ims-community/inventory-management-suite",
     "author": "IMS Community",
@@ -10,7 +10,7 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "depends": ["stock_account", "sale_stock", "purchase_stock", "report_xlsx", "mail"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["numpy", "xlsxwriter"]},
     "data": [
         "security/stock_analytics_groups.xml",
         "security/ir.model.access.csv",

@@ -12,6 +12,8 @@ and keeps the one with the lowest MASE (mean absolute scaled error: in-sample
 one-step errors over those of the naive "same as last period" forecast).
 """
 
+import numpy as np
+
 DEFAULT_ALPHAS = (0.1, 0.2, 0.3, 0.5)
 
 
@@ -119,3 +121,144 @@ def select_forecast(series, alphas=DEFAULT_ALPHAS):
         "mape": mape(series, fitted),
         "forecast": forecast,
     }
+
+
+def select_forecasts(matrix, alphas=DEFAULT_ALPHAS):
+    """``select_forecast`` for many series at once, vectorised with numpy.
+
+    ``matrix`` holds one series per row, all of the same length; each is
+    first trimmed of its leading periods without demand (as a series starts
+    with its first demand). Returns one dict per row, equal to
+    ``select_forecast(trimmed_row, alphas)``: the same float operations in
+    the same order (sums accumulate period after period), so the selection
+    and its ties come out exactly the same, but over arrays of series and
+    smoothing constants instead of one series and one constant at a time.
+    """
+    if not len(matrix):
+        return []
+    y = np.asarray(matrix, dtype=float).reshape(len(matrix), -1)
+    nonzero = y != 0
+    start = np.where(nonzero.any(axis=1), nonzero.argmax(axis=1), y.shape[1])
+    ses_state, croston_state = (
+        _SesState(y, start, alphas),
+        _CrostonState(y, start, alphas),
+    )
+    naive = np.zeros(len(y))
+    for t in range(1, y.shape[1]):
+        active = t > start
+        naive += np.where(active, np.abs(y[:, t] - y[:, t - 1]), 0.0)
+        ses_state.step(t, active)
+        croston_state.step(t, active)
+    count = np.maximum(y.shape[1] - start - 1, 0)
+    states = (ses_state, croston_state)
+    rank = np.concatenate([s.mase(naive, count) for s in states], axis=1)
+    choice = np.argmin(np.where(np.isnan(rank), np.inf, rank), axis=1)
+    return _get_results(states, alphas, choice, rank, start < y.shape[1])
+
+
+class _FitState:
+    """Running errors of one method fitted with every alpha on all series."""
+
+    def __init__(self, y, start, alphas):
+        self.y = y
+        self.alpha = np.asarray(alphas, dtype=float)[None, :]
+        first = y[np.arange(len(y)), np.minimum(start, y.shape[1] - 1)][:, None]
+        self.first = np.repeat(first, len(alphas), axis=1)
+        self.errors = np.zeros(self.first.shape)
+        self.ratios = np.zeros(self.first.shape)
+        self.demands = np.zeros(len(y), dtype=int)
+
+    def _add_errors(self, t, active, fitted):
+        """Add the errors of the one-step forecasts ``fitted`` of period ``t``."""
+        value = self.y[:, t][:, None]
+        active = active[:, None]
+        error = np.abs(value - fitted)
+        self.errors += np.where(active, error, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            with_demand = active & (value != 0)
+            self.ratios += np.where(with_demand, error / np.abs(value), 0.0)
+        self.demands += with_demand[:, 0]
+
+    def mase(self, naive, count):
+        """MASE per series and alpha; NaN where ``mase`` gives ``None``."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            count = count[:, None].astype(float)
+            error = self.errors / count
+            scale = (naive / count[:, 0])[:, None]
+            result = np.where(
+                scale == 0, np.where(error == 0, 0.0, np.inf), error / scale
+            )
+        return np.where(count > 0, result, np.nan)
+
+
+class _SesState(_FitState):
+    def __init__(self, y, start, alphas):
+        super().__init__(y, start, alphas)
+        self.level = self.first.copy()
+
+    def step(self, t, active):
+        self._add_errors(t, active, self.level)
+        value = self.y[:, t][:, None]
+        updated = self.level + self.alpha * (value - self.level)
+        self.level = np.where(active[:, None], updated, self.level)
+
+
+class _CrostonState(_FitState):
+    def __init__(self, y, start, alphas):
+        super().__init__(y, start, alphas)
+        self.size = self.first.copy()
+        self.interval = np.ones(self.first.shape)
+        self.since = np.zeros((len(y), 1))
+
+    def step(self, t, active):
+        self._add_errors(t, active, self.size / self.interval)
+        value = self.y[:, t][:, None]
+        self.since = np.where(active[:, None], self.since + 1, self.since)
+        demand = active[:, None] & (value != 0)
+        size = self.size + self.alpha * (value - self.size)
+        interval = self.interval + self.alpha * (self.since - self.interval)
+        self.size = np.where(demand, size, self.size)
+        self.interval = np.where(demand, interval, self.interval)
+        self.since = np.where(demand, 0.0, self.since)
+
+
+def _get_results(states, alphas, choice, rank, has_demand):
+    """The result dicts of the series for their chosen method and alpha,
+    picked from the arrays at once."""
+    rows = np.arange(len(choice))
+    method, alpha = np.divmod(choice, len(alphas))
+    is_ses = method == 0
+    forecast = np.where(
+        is_ses,
+        states[0].level[rows, alpha],
+        states[1].size[rows, alpha] / states[1].interval[rows, alpha],
+    )
+    demands = states[0].demands
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(
+            is_ses, states[0].ratios[rows, alpha], states[1].ratios[rows, alpha]
+        )
+        mape = ratios / demands
+    error = rank[rows, choice]
+    none = select_forecast([])
+    return [
+        {
+            "method": "ses" if ses else "croston",
+            "alpha": alphas[a],
+            "mase": None if e != e else e,
+            "mape": m if d else None,
+            "forecast": f,
+        }
+        if demand
+        else dict(none)
+        for ses, a, e, m, d, f, demand in zip(
+            is_ses.tolist(),
+            alpha.tolist(),
+            error.tolist(),
+            mape.tolist(),
+            demands.tolist(),
+            forecast.tolist(),
+            has_demand.tolist(),
+            strict=True,
+        )
+    ]

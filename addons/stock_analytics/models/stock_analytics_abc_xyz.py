@@ -16,7 +16,13 @@ class StockAnalyticsAbcXyz(models.AbstractModel):
     _description = "ABC / XYZ Classification Report"
 
     @api.model
-    def get_abc_xyz(
+    def get_abc_xyz(self, **filters):
+        """ABC / XYZ rows as a list of dicts (RPC): see ``_iter_abc_xyz`` for
+        the keyword filters and the rows."""
+        return self._collect(self._iter_abc_xyz(**filters))
+
+    @api.model
+    def _iter_abc_xyz(
         self,
         date_from=None,
         date_to=None,
@@ -33,27 +39,29 @@ class StockAnalyticsAbcXyz(models.AbstractModel):
         ABC ranks by consumption value (cost of what left the warehouses to
         customers or production, net of returns, from the valuation layers)
         with cumulative share cut-offs ``abc_cutoffs``; XYZ by the coefficient
-        of variation of the monthly consumed quantity (months without demand
-        count as zero) with cut-offs ``xyz_cutoffs``. Rows: ``product_id``,
+        of variation of the monthly consumed quantity (months of the user's
+        time zone; months without demand count as zero) with cut-offs
+        ``xyz_cutoffs``. The classes depend on all the products: the rows
+        come in one chunk. Rows: ``product_id``,
         ``consumption_value``, ``share``, ``cumulative_share``, ``abc_class``,
         ``demand_mean``, ``demand_cv``, ``xyz_class`` and ``abc_xyz``.
         """
         self._check_analytics_access()
         date_from, date_to, start, stop = self._get_period(date_from, date_to)
         query = self._get_abc_xyz_query(
+            date_from,
             start,
             stop,
             self._get_scope_sql("warehouse", warehouse_ids, location_ids),
             self._get_product_condition("sml", product_ids, category_ids),
         )
         months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month
-        rows = self._prepare_abc_xyz_rows(
+        yield self._prepare_abc_xyz_rows(
             self._fetch(query), months + 1, abc_cutoffs, xyz_cutoffs
         )
-        return self._to_rpc_rows(rows)
 
     @api.model
-    def _get_abc_xyz_query(self, start, stop, scope_sql, products):
+    def _get_abc_xyz_query(self, date_from, start, stop, scope_sql, products):
         """Per product: consumption value and the consumed quantity of each
         month (as an array indexed from the first month of the period)."""
         return SQL(
@@ -62,7 +70,8 @@ class StockAnalyticsAbcXyz(models.AbstractModel):
             flows AS (%(flows)s),
             consumed AS (
                 SELECT product_id, move_id, -qty AS qty,
-                       (EXTRACT(YEAR FROM date) * 12 + EXTRACT(MONTH FROM date))::int
+                       (EXTRACT(YEAR FROM %(date)s) * 12
+                        + EXTRACT(MONTH FROM %(date)s))::int
                        - %(first_month)s AS month
                   FROM flows
                  WHERE %(consumed)s
@@ -83,7 +92,8 @@ class StockAnalyticsAbcXyz(models.AbstractModel):
             valued=self._get_consumption_value_sql(
                 SQL("SELECT * FROM consumed"), ("product_id",)
             ),
-            first_month=start.year * 12 + start.month,
+            date=self._get_local_sql(SQL("date")),
+            first_month=date_from.year * 12 + date_from.month,
         )
 
     @api.model

@@ -10,7 +10,13 @@ class StockAnalyticsAging(models.AbstractModel):
     _description = "Stock Aging Report"
 
     @api.model
-    def get_aging(
+    def get_aging(self, **filters):
+        """Aging rows as a list of dicts (RPC): see ``_iter_aging`` for the
+        keyword filters and the rows."""
+        return self._collect(self._iter_aging(**filters))
+
+    @api.model
+    def _iter_aging(
         self,
         at_date=None,
         warehouse_ids=None,
@@ -45,8 +51,8 @@ class StockAnalyticsAging(models.AbstractModel):
             self._get_product_condition("sml", product_ids, category_ids),
             product_ids,
         )
-        rows = self._prepare_aging_rows(self._fetch(query), bucket_defs, scope)
-        return self._to_rpc_rows(rows)
+        for chunk in self._iter_query(query):
+            yield self._prepare_aging_rows(chunk, bucket_defs, scope)
 
     @api.model
     def _prepare_aging_buckets(self, limits):
@@ -118,21 +124,30 @@ class StockAnalyticsAging(models.AbstractModel):
             buckets AS (
                 SELECT * FROM unnest(%(idx)s::int[], %(low)s::int[], %(high)s::int[])
                     AS b(idx, low, high)
+            ),
+            aged AS (
+                SELECT c.product_id, c.scope_id, b.idx, SUM(c.qty) AS quantity,
+                       SUM(COALESCE(m.value, 0) + (c.qty - COALESCE(m.qty, 0))
+                           * COALESCE(uc.cost, 0)) AS value
+                  FROM chunks c
+                  JOIN buckets b ON c.age >= b.low
+                                AND (b.high IS NULL OR c.age <= b.high)
+             LEFT JOIN matched m ON m.line_id = c.line_id
+             LEFT JOIN unit_cost uc ON uc.product_id = c.product_id
+                                   AND uc.company_id = c.company_id
+                 WHERE c.scope_id = ANY(%(selected)s)
+              GROUP BY c.product_id, c.scope_id, b.idx
             )
-            SELECT c.product_id, c.scope_id, w.warehouse_id, b.idx,
-                   SUM(c.qty) AS quantity,
-                   SUM(COALESCE(m.value, 0)
-                       + (c.qty - COALESCE(m.qty, 0)) * COALESCE(uc.cost, 0)) AS value
-              FROM chunks c
-              JOIN buckets b ON c.age >= b.low AND (b.high IS NULL OR c.age <= b.high)
+            SELECT a.product_id, a.scope_id, w.warehouse_id,
+                   SUM(a.quantity)::float8 AS quantity,
+                   SUM(a.value)::float8 AS value, array_agg(a.idx) AS idx,
+                   array_agg(a.quantity)::float8[] AS quantities,
+                   array_agg(a.value)::float8[] AS "values"
+              FROM aged a
               JOIN (SELECT DISTINCT scope_id, warehouse_id FROM scope) w
-                ON w.scope_id = c.scope_id
-         LEFT JOIN matched m ON m.line_id = c.line_id
-         LEFT JOIN unit_cost uc ON uc.product_id = c.product_id
-                               AND uc.company_id = c.company_id
-             WHERE c.scope_id = ANY(%(selected)s)
-          GROUP BY c.product_id, c.scope_id, w.warehouse_id, b.idx
-          ORDER BY c.product_id, c.scope_id, b.idx
+                ON w.scope_id = a.scope_id
+          GROUP BY a.product_id, a.scope_id, w.warehouse_id
+          ORDER BY a.product_id, a.scope_id
             """,
             scope=self._get_scope_sql(scope),
             flows=self._get_flows_sql(products, stop),
@@ -177,7 +192,7 @@ class StockAnalyticsAging(models.AbstractModel):
             kept AS (
                 SELECT product_id, scope_id, company_id, line_id, date,
                        LEAST(qty, onhand - (cumulated - qty)) AS qty,
-                       %s::date - date::date AS age
+                       %s::date - %s::date AS age
                   FROM layered WHERE cumulated - qty < onhand
             ),
             chunks AS (
@@ -189,6 +204,7 @@ class StockAnalyticsAging(models.AbstractModel):
             )
             """,
             at_date,
+            self._get_local_sql(SQL("date")),
         )
 
     @api.model
@@ -209,24 +225,24 @@ class StockAnalyticsAging(models.AbstractModel):
 
     @api.model
     def _prepare_aging_rows(self, records, bucket_defs, scope):
-        """Fold the per-bucket records into one row per product x scope."""
+        """One row per record (product x scope) with all the buckets, those
+        without stock at zero."""
         key_name = "location_id" if scope == "location" else "warehouse_id"
-        rows = {}
+        rows = []
         for rec in records:
-            key = (rec["product_id"], rec["scope_id"])
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = {
+            buckets = [dict(b, quantity=0.0, value=0.0) for b in bucket_defs]
+            for idx, qty, value in zip(
+                rec["idx"], rec["quantities"], rec["values"], strict=True
+            ):
+                buckets[idx].update(quantity=qty, value=value)
+            rows.append(
+                {
                     "product_id": rec["product_id"],
                     "warehouse_id": rec["warehouse_id"],
                     key_name: rec["scope_id"],
-                    "quantity": 0.0,
-                    "value": 0.0,
-                    "buckets": [dict(b, quantity=0.0, value=0.0) for b in bucket_defs],
+                    "quantity": rec["quantity"],
+                    "value": rec["value"],
+                    "buckets": buckets,
                 }
-            bucket = row["buckets"][rec["idx"]]
-            bucket["quantity"] = rec["quantity"]
-            bucket["value"] = rec["value"]
-            row["quantity"] += rec["quantity"]
-            row["value"] += rec["value"]
-        return list(rows.values())
+            )
+        return rows

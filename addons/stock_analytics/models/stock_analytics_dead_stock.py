@@ -8,7 +8,13 @@ class StockAnalyticsDeadStock(models.AbstractModel):
     _description = "Dead Stock Report"
 
     @api.model
-    def get_dead_stock(
+    def get_dead_stock(self, **filters):
+        """Dead stock rows as a list of dicts (RPC): see ``_iter_dead_stock``
+        for the keyword filters and the rows."""
+        return self._collect(self._iter_dead_stock(**filters))
+
+    @api.model
+    def _iter_dead_stock(
         self,
         warehouse_ids=None,
         location_ids=None,
@@ -32,7 +38,7 @@ class StockAnalyticsDeadStock(models.AbstractModel):
             self._get_scope_sql("location", warehouse_ids, location_ids),
             self._get_product_condition("q", product_ids, category_ids),
         )
-        return self._to_rpc_rows(self._fetch(query))
+        yield from self._iter_query(query)
 
     @api.model
     def _get_dead_stock_query(self, today, stop, days, scope_sql, products):
@@ -58,17 +64,18 @@ class StockAnalyticsDeadStock(models.AbstractModel):
               GROUP BY sml.product_id, sml.location_id
             ),
             unit_cost AS (%(unit_cost)s)
-            SELECT o.product_id, o.location_id, loc.warehouse_id, o.quantity,
-                   o.quantity * COALESCE(uc.cost, 0) AS value,
+            SELECT o.product_id, o.location_id, loc.warehouse_id,
+                   o.quantity::float8 AS quantity,
+                   (o.quantity * COALESCE(uc.cost, 0))::float8 AS value,
                    lo.date AS last_outgoing_date,
-                   %(today)s::date - COALESCE(lo.date, o.in_date)::date AS idle_days
+                   %(today)s::date - %(last)s::date AS idle_days
               FROM onhand o
               JOIN stock_location loc ON loc.id = o.location_id
          LEFT JOIN last_out lo ON lo.product_id = o.product_id
                               AND lo.location_id = o.location_id
          LEFT JOIN unit_cost uc ON uc.product_id = o.product_id
                                AND uc.company_id = o.company_id
-             WHERE %(today)s::date - COALESCE(lo.date, o.in_date)::date >= %(days)s
+             WHERE %(today)s::date - %(last)s::date >= %(days)s
           ORDER BY idle_days DESC, o.product_id, o.location_id
             """,
             scope=scope_sql,
@@ -77,5 +84,6 @@ class StockAnalyticsDeadStock(models.AbstractModel):
                 stop, SQL("SELECT product_id FROM onhand")
             ),
             today=today,
+            last=self._get_local_sql(SQL("COALESCE(lo.date, o.in_date)")),
             days=days,
         )

@@ -1,10 +1,12 @@
-from datetime import datetime, time
+import itertools
+
+import numpy as np
 
 from odoo import api, models
 from odoo.tools import SQL
 from odoo.tools.date_utils import get_timedelta, start_of
 
-from ..lib.forecast import DEFAULT_ALPHAS, select_forecast
+from ..lib.forecast import DEFAULT_ALPHAS, select_forecasts
 
 
 class StockAnalyticsForecast(models.AbstractModel):
@@ -13,7 +15,13 @@ class StockAnalyticsForecast(models.AbstractModel):
     _description = "Demand Forecast Report"
 
     @api.model
-    def get_forecast(
+    def get_forecast(self, **filters):
+        """Forecast rows as a list of dicts (RPC): see ``_iter_forecast`` for
+        the keyword filters and the rows."""
+        return self._collect(self._iter_forecast(**filters))
+
+    @api.model
+    def _iter_forecast(
         self,
         at_date=None,
         warehouse_ids=None,
@@ -32,10 +40,12 @@ class StockAnalyticsForecast(models.AbstractModel):
 
         Per series, simple exponential smoothing and Croston's method are
         fitted with each of ``alphas`` and the lowest MASE wins (see
-        ``lib/forecast.py``); leading periods before the first demand are
-        ignored. Rows: ``product_id``, ``warehouse_id``, ``method``,
-        ``alpha``, ``mase``, ``mape``, ``history`` (quantities, oldest first)
-        and ``forecast``: a list of ``{period_start, quantity}``.
+        ``lib/forecast.py``, vectorised over each chunk of series); leading
+        periods before the first demand are ignored. Periods start at
+        midnight in the user's time zone. Rows: ``product_id``,
+        ``warehouse_id``, ``method``, ``alpha``, ``mase``, ``mape``,
+        ``history`` (quantities, oldest first) and ``forecast``: a list of
+        ``{period_start, quantity}``.
         """
         self._check_analytics_access()
         self._check_period(period)
@@ -48,11 +58,8 @@ class StockAnalyticsForecast(models.AbstractModel):
             self._get_product_condition("sml", product_ids, category_ids),
         )
         starts = [current + get_timedelta(i, period) for i in range(periods)]
-        rows = [
-            self._prepare_forecast_row(rec, history_periods, starts, alphas)
-            for rec in self._fetch(query)
-        ]
-        return self._to_rpc_rows(rows)
+        for chunk in self._iter_query(query):
+            yield self._prepare_forecast_rows(chunk, history_periods, starts, alphas)
 
     @api.model
     def _get_forecast_window(self, at_date, period, history_periods):
@@ -79,41 +86,55 @@ class StockAnalyticsForecast(models.AbstractModel):
             flows AS (%(flows)s),
             demand AS (
                 SELECT product_id, scope_id, %(index)s AS idx, -SUM(qty) AS qty
-                  FROM (SELECT *, date AS sml_date FROM flows
+                  FROM (SELECT *, %(local_date)s AS sml_date FROM flows
                          WHERE %(consumed)s) f
               GROUP BY product_id, scope_id, idx
             )
-            SELECT product_id, scope_id, array_agg(idx) AS idx, array_agg(qty) AS qty
+            SELECT product_id, scope_id, array_agg(idx) AS idx,
+                   array_agg(qty)::float8[] AS qty
               FROM demand GROUP BY product_id, scope_id
           ORDER BY product_id, scope_id
             """,
             scope=scope_sql,
             flows=self._get_flows_sql(
-                products,
-                datetime.combine(current, time.min),
-                datetime.combine(first, time.min),
+                products, self._get_utc_start(current), self._get_utc_start(first)
             ),
+            local_date=self._get_local_sql(SQL("date")),
             index=index,
             consumed=self._get_consumption_condition(),
         )
 
     @api.model
-    def _prepare_forecast_row(self, rec, history_periods, starts, alphas):
-        """Build the series, select the method and spread the forecast."""
-        series = [0.0] * history_periods
-        for idx, qty in zip(rec["idx"], rec["qty"], strict=True):
-            series[idx] += qty
-        first_demand = next((i for i, qty in enumerate(series) if qty), len(series))
-        fit = select_forecast(series[first_demand:], alphas)
-        return {
-            "product_id": rec["product_id"],
-            "warehouse_id": rec["scope_id"],
-            "method": fit["method"],
-            "alpha": fit["alpha"],
-            "mase": fit["mase"],
-            "mape": fit["mape"],
-            "history": series,
-            "forecast": [
-                {"period_start": start, "quantity": fit["forecast"]} for start in starts
-            ],
-        }
+    def _prepare_forecast_rows(self, records, history_periods, starts, alphas):
+        """Build the series of the records, select their methods at once and
+        spread each forecast over the ``starts`` of the forecast periods."""
+        lengths = [len(rec["idx"]) for rec in records]
+        series = np.zeros((len(records), history_periods))
+        np.add.at(
+            series,
+            (
+                np.repeat(np.arange(len(records)), lengths),
+                np.fromiter(
+                    itertools.chain.from_iterable(rec["idx"] for rec in records),
+                    dtype=int,
+                ),
+            ),
+            list(itertools.chain.from_iterable(rec["qty"] for rec in records)),
+        )
+        fits = select_forecasts(series, alphas)
+        return [
+            {
+                "product_id": rec["product_id"],
+                "warehouse_id": rec["scope_id"],
+                "method": fit["method"],
+                "alpha": fit["alpha"],
+                "mase": fit["mase"],
+                "mape": fit["mape"],
+                "history": history,
+                "forecast": [
+                    {"period_start": start, "quantity": fit["forecast"]}
+                    for start in starts
+                ],
+            }
+            for rec, fit, history in zip(records, fits, series.tolist(), strict=True)
+        ]

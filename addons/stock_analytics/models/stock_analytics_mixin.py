@@ -1,5 +1,8 @@
+import itertools
 import math
 from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -8,6 +11,12 @@ from odoo.tools import SQL
 CONSUMPTION_USAGES = ("customer", "production")
 # the period units of the trend and forecast reports (date_utils granularities)
 PERIODS = ("week", "month")
+# rows fetched per round trip from the server-side cursor of ``_iter_query``
+CHUNK_SIZE = 5000
+# memory of each sort and hash of the report queries (PostgreSQL's default,
+# 4MB, makes them spill to disk at a few hundred thousand moves)
+WORK_MEM = "64MB"
+_cursor_numbers = itertools.count()
 
 
 class StockAnalyticsMixin(models.AbstractModel):
@@ -29,16 +38,38 @@ class StockAnalyticsMixin(models.AbstractModel):
             raise AccessError(self.env._("Only analytics users can read analytics."))
 
     @api.model
+    def _get_tz(self):
+        """The user's time zone, where days, weeks and months start: the
+        context's, else the user's (as ``fields.Date.context_today``)."""
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    @api.model
+    def _get_utc_start(self, day):
+        """The naive UTC datetime at which ``day`` starts in the user's time
+        zone: the bound to compare stored (UTC) datetimes with."""
+        local = pytz.timezone(self._get_tz()).localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _get_local_sql(self, column):
+        """SQL expression of the UTC timestamp ``column`` (an SQL) in the
+        user's time zone, to cut it in days, weeks or months there, as
+        ``read_group`` does for its date groupings."""
+        return SQL("timezone(%s, timezone('UTC', %s))", self._get_tz(), column)
+
+    @api.model
     def _get_period(self, date_from=None, date_to=None, default_days=365):
         """Return ``(date_from, date_to, start, stop)``: the inclusive dates and
-        the half-open datetime range ``[start, stop)`` they cover (UTC days).
-        ``date_to`` defaults to today, ``date_from`` to ``default_days`` before."""
+        the half-open UTC datetime range ``[start, stop)`` they cover, days
+        starting at midnight in the user's time zone. ``date_to`` defaults
+        to today, ``date_from`` to ``default_days`` before."""
         date_to = fields.Date.to_date(date_to) or fields.Date.context_today(self)
         date_from = fields.Date.to_date(date_from) or date_to - timedelta(
             days=default_days - 1
         )
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = self._get_utc_start(date_from)
+        stop = self._get_utc_start(date_to + timedelta(days=1))
         return date_from, date_to, start, stop
 
     @api.model
@@ -49,9 +80,10 @@ class StockAnalyticsMixin(models.AbstractModel):
 
     @api.model
     def _get_at(self, at_date=None):
-        """Return ``(at_date, stop)``: the day of the report and the end of it."""
+        """Return ``(at_date, stop)``: the day of the report and the UTC
+        datetime at which it ends in the user's time zone."""
         at_date = fields.Date.to_date(at_date) or fields.Date.context_today(self)
-        return at_date, datetime.combine(at_date + timedelta(days=1), time.min)
+        return at_date, self._get_utc_start(at_date + timedelta(days=1))
 
     @api.model
     def _get_warehouses(self, warehouse_ids=None):
@@ -118,7 +150,8 @@ class StockAnalyticsMixin(models.AbstractModel):
     @api.model
     def _get_flows_sql(self, product_condition, stop, start=None):
         """Done move lines crossing the boundary of the ``scope`` relation
-        (a CTE of the caller, see ``_get_scope_sql``) before ``stop``:
+        (a CTE of the caller, see ``_get_scope_sql``) before ``stop``, read
+        in one scan (a line between two scopes gives a row for each):
         ``flows(product_id, scope_id, company_id, date, move_id, line_id, qty,
         other_usage)``, ``qty`` positive into the scope, negative out of it,
         ``other_usage`` the usage of the location on the other side; from
@@ -127,25 +160,21 @@ class StockAnalyticsMixin(models.AbstractModel):
             product_condition = SQL("%s AND sml.date >= %s", product_condition, start)
         return SQL(
             """
-            SELECT sml.product_id, dst.scope_id, dst.company_id, sml.date,
-                   sml.move_id, sml.id AS line_id, sml.quantity_product_uom AS qty,
-                   src_loc.usage AS other_usage
+            SELECT sml.product_id, side.scope_id, side.company_id, sml.date,
+                   sml.move_id, sml.id AS line_id,
+                   side.sign * sml.quantity_product_uom AS qty, side.other_usage
               FROM stock_move_line sml
-              JOIN scope dst ON dst.location_id = sml.location_dest_id
-              JOIN stock_location src_loc ON src_loc.id = sml.location_id
          LEFT JOIN scope src ON src.location_id = sml.location_id
-             WHERE sml.state = 'done' AND sml.date < %(stop)s AND %(products)s
-               AND src.scope_id IS DISTINCT FROM dst.scope_id
-         UNION ALL
-            SELECT sml.product_id, src.scope_id, src.company_id, sml.date,
-                   sml.move_id, sml.id, -sml.quantity_product_uom,
-                   dst_loc.usage
-              FROM stock_move_line sml
-              JOIN scope src ON src.location_id = sml.location_id
-              JOIN stock_location dst_loc ON dst_loc.id = sml.location_dest_id
          LEFT JOIN scope dst ON dst.location_id = sml.location_dest_id
+              JOIN stock_location src_loc ON src_loc.id = sml.location_id
+              JOIN stock_location dst_loc ON dst_loc.id = sml.location_dest_id
+        CROSS JOIN LATERAL (
+                   VALUES (dst.scope_id, dst.company_id, 1, src_loc.usage),
+                          (src.scope_id, src.company_id, -1, dst_loc.usage)
+                   ) AS side(scope_id, company_id, sign, other_usage)
              WHERE sml.state = 'done' AND sml.date < %(stop)s AND %(products)s
                AND src.scope_id IS DISTINCT FROM dst.scope_id
+               AND side.scope_id IS NOT NULL
             """,
             stop=stop,
             products=product_condition,
@@ -218,17 +247,52 @@ class StockAnalyticsMixin(models.AbstractModel):
         in place, to nested lists of dicts too."""
         for row in rows:
             for key, value in row.items():
-                if value is None or (
-                    isinstance(value, float) and not math.isfinite(value)
-                ):
+                if value is None:
                     row[key] = False
-                elif isinstance(value, list) and value and isinstance(value[0], dict):
+                elif value.__class__ is float:
+                    if not math.isfinite(value):
+                        row[key] = False
+                elif value.__class__ is list and value and isinstance(value[0], dict):
                     self._to_rpc_rows(value)
         return rows
 
     @api.model
     def _fetch(self, query):
         """Run ``query`` and return its rows as dicts."""
+        return [row for chunk in self._iter_query(query) for row in chunk]
+
+    @api.model
+    def _iter_query(self, query, size=None):
+        """Rows of ``query`` as lists of at most ``size`` dicts (default
+        ``CHUNK_SIZE``), read through a server-side cursor: neither the
+        database client nor Python holds all the rows at once, whatever
+        their number (exports). The query runs with the ``work_mem`` of
+        ``_get_work_mem``, the session's is restored after the last row."""
         self.env.flush_all()
-        self.env.cr.execute(query)
-        return self.env.cr.dictfetchall()
+        cr = self.env.cr
+        cr.execute("SHOW work_mem")
+        work_mem = cr.fetchone()[0]
+        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", self._get_work_mem()))
+        name = SQL.identifier(f"stock_analytics_{next(_cursor_numbers)}")
+        cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
+        fetch = SQL("FETCH FORWARD %s FROM %s", size or CHUNK_SIZE, name)
+        while True:
+            cr.execute(fetch)
+            rows = cr.dictfetchall()
+            if not rows:
+                break
+            yield rows
+        # a cursor left before its end closes with the transaction
+        cr.execute(SQL("CLOSE %s", name))
+        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", work_mem))
+
+    @api.model
+    def _get_work_mem(self):
+        """Memory for each sort and hash of the report queries."""
+        return WORK_MEM
+
+    @api.model
+    def _collect(self, chunks):
+        """The rows of ``chunks`` (of an ``_iter_*`` method) as one list, as
+        the RPC methods return them."""
+        return self._to_rpc_rows([row for chunk in chunks for row in chunk])

@@ -1,5 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, models
 from odoo.tools import SQL
+from odoo.tools.date_utils import start_of
 
 TREND_KEYS = {
     "product_id": SQL("sm.product_id"),
@@ -19,7 +22,13 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
     _description = "Sales Trends Report"
 
     @api.model
-    def get_sales_trends(
+    def get_sales_trends(self, **filters):
+        """Sales trend rows as a list of dicts (RPC): see
+        ``_iter_sales_trends`` for the keyword filters and the rows."""
+        return self._collect(self._iter_sales_trends(**filters))
+
+    @api.model
+    def _iter_sales_trends(
         self,
         date_from=None,
         date_to=None,
@@ -42,38 +51,40 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
         """
         self._check_analytics_access()
         self._check_period(period)
-        date_from, date_to, start, stop = self._get_period(date_from, date_to)
+        date_from, __, __, stop = self._get_period(date_from, date_to)
         keys = [key for key in TREND_KEYS if key in group_by]
         query = self._get_sales_trends_query(
             period,
-            start,
+            start_of(date_from, period),
             stop,
             keys,
             self._get_scope_sql("warehouse", warehouse_ids, location_ids),
             self._get_product_condition("sm", product_ids, category_ids),
         )
-        rows = [self._prepare_trend_row(row) for row in self._fetch(query)]
-        return self._to_rpc_rows(rows)
+        for chunk in self._iter_query(query):
+            yield [self._prepare_trend_row(row) for row in chunk]
 
     @api.model
-    def _get_sales_trends_query(self, period, start, stop, keys, scope_sql, products):
-        """Sales per period and keys from a year before the period of
-        ``start`` (whole periods, so that the first one's previous and
-        last-year references are complete), each period joined to its
-        previous one and to the same one a year earlier."""
+    def _get_sales_trends_query(self, period, first, stop, keys, scope_sql, products):
+        """Sales per period (in the user's time zone) and keys from a year
+        before ``first``, the start of the first period (whole periods, so
+        that its previous and last-year references are complete), each
+        period joined to its previous one and to the same one a year
+        earlier."""
         previous, last_year = TREND_OFFSETS[period]
         return SQL(
             """
             WITH scope AS (%(scope)s),
             sales AS (
-                SELECT date_trunc(%(period)s, sm.date)::date AS period_start,
+                SELECT date_trunc(%(period)s, %(date)s)::date AS period_start,
                        %(keys)s
                        SUM(CASE WHEN s.location_id = sm.location_id
-                                THEN sm.product_qty ELSE -sm.product_qty END)
-                           AS quantity,
+                                THEN sm.product_qty ELSE -sm.product_qty END
+                           )::float8 AS quantity,
                        SUM(CASE WHEN s.location_id = sm.location_id THEN 1 ELSE -1 END
                            * sm.quantity * sol.price_reduce_taxexcl
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                       )::float8 AS revenue
                   FROM stock_move sm
                   JOIN sale_order_line sol ON sol.id = sm.sale_line_id
                   JOIN sale_order so ON so.id = sol.order_id
@@ -86,8 +97,7 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                   JOIN product_product pp ON pp.id = sm.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE sm.state = 'done' AND %(products)s
-                   AND sm.date >= date_trunc(%(period)s, %(start)s)
-                                  - interval '1 year' - interval '7 days'
+                   AND sm.date >= %(since)s
                    AND sm.date < %(stop)s
               GROUP BY %(group)s
             )
@@ -99,7 +109,7 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                           AND p.period_start = (c.period_start - %(previous)s)::date
          LEFT JOIN sales y ON %(same_y)s AND y.period_start = date_trunc(
                               %(period)s, c.period_start - %(last_year)s)::date
-             WHERE c.period_start >= date_trunc(%(period)s, %(start)s)::date
+             WHERE c.period_start >= %(first)s
           ORDER BY c.period_start, %(order)s
             """,
             scope=scope_sql,
@@ -108,7 +118,9 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
             group=self._get_group_by(TREND_KEYS, keys, SQL("1")),
             order=SQL(", ").join(SQL.identifier("c", k) for k in keys) or SQL("1"),
             products=products,
-            start=start,
+            date=self._get_local_sql(SQL("sm.date")),
+            since=self._get_utc_start(first - relativedelta(years=1, days=7)),
+            first=first,
             stop=stop,
             previous=previous,
             last_year=last_year,

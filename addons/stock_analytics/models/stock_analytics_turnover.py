@@ -14,7 +14,13 @@ class StockAnalyticsTurnover(models.AbstractModel):
     _description = "Inventory Turnover Report"
 
     @api.model
-    def get_turnover(
+    def get_turnover(self, **filters):
+        """Turnover rows as a list of dicts (RPC): see ``_iter_turnover`` for
+        the keyword filters and the rows."""
+        return self._collect(self._iter_turnover(**filters))
+
+    @api.model
+    def _iter_turnover(
         self,
         date_from=None,
         date_to=None,
@@ -48,8 +54,8 @@ class StockAnalyticsTurnover(models.AbstractModel):
             self._get_product_condition("sml", product_ids, category_ids),
         )
         days = (date_to - date_from).days + 1
-        rows = [self._prepare_turnover_row(row, days) for row in self._fetch(query)]
-        return self._to_rpc_rows(rows)
+        for chunk in self._iter_query(query):
+            yield [self._prepare_turnover_row(row, days) for row in chunk]
 
     @api.model
     def _get_turnover_query(self, start, stop, keys, scope_sql, products):
@@ -71,24 +77,22 @@ class StockAnalyticsTurnover(models.AbstractModel):
                   FROM flows GROUP BY product_id, scope_id, company_id
             ),
             cogs AS (%(cogs)s),
-            cost_start AS (%(cost_start)s),
-            cost_stop AS (%(cost_stop)s)
+            costs AS (%(costs)s)
             SELECT %(keys)s
-                   SUM(COALESCE(b.opening, 0)) AS opening_qty,
-                   SUM(b.closing) AS closing_qty,
-                   SUM(COALESCE(b.qty_in, 0)) AS qty_in,
-                   SUM(COALESCE(b.qty_out, 0)) AS qty_out,
-                   SUM(COALESCE(c.value, 0)) AS cogs,
-                   SUM(COALESCE(b.opening, 0) * COALESCE(cs.cost, 0)) AS opening_value,
-                   SUM(b.closing * COALESCE(ce.cost, 0)) AS closing_value
+                   SUM(COALESCE(b.opening, 0))::float8 AS opening_qty,
+                   SUM(b.closing)::float8 AS closing_qty,
+                   SUM(COALESCE(b.qty_in, 0))::float8 AS qty_in,
+                   SUM(COALESCE(b.qty_out, 0))::float8 AS qty_out,
+                   SUM(COALESCE(c.value, 0))::float8 AS cogs,
+                   SUM(COALESCE(b.opening, 0) * COALESCE(uc.cost_start, 0))::float8
+                       AS opening_value,
+                   SUM(b.closing * COALESCE(uc.cost_stop, 0))::float8 AS closing_value
               FROM base b
               JOIN product_product pp ON pp.id = b.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN cogs c ON c.product_id = b.product_id AND c.scope_id = b.scope_id
-         LEFT JOIN cost_start cs ON cs.product_id = b.product_id
-                                AND cs.company_id = b.company_id
-         LEFT JOIN cost_stop ce ON ce.product_id = b.product_id
-                               AND ce.company_id = b.company_id
+         LEFT JOIN costs uc ON uc.product_id = b.product_id
+                           AND uc.company_id = b.company_id
           GROUP BY %(group)s
           ORDER BY %(order)s
             """,
@@ -100,13 +104,35 @@ class StockAnalyticsTurnover(models.AbstractModel):
                 SQL("SELECT * FROM flows WHERE %s", consumed),
                 ("product_id", "scope_id"),
             ),
-            cost_start=self._get_unit_cost_sql(
-                start, SQL("SELECT product_id FROM base")
+            costs=self._get_unit_costs_sql(
+                start, stop, SQL("SELECT product_id FROM base")
             ),
-            cost_stop=self._get_unit_cost_sql(stop, SQL("SELECT product_id FROM base")),
             keys=self._get_group_select(TURNOVER_KEYS, keys),
             group=self._get_group_by(TURNOVER_KEYS, keys),
             order=self._get_group_by(TURNOVER_KEYS, keys) if keys else SQL("1"),
+        )
+
+    @api.model
+    def _get_unit_costs_sql(self, start, stop, products_sql):
+        """``costs(product_id, company_id, cost_start, cost_stop)``: the
+        average unit value (see ``_get_unit_cost_sql``) at both ends of the
+        period, in one pass over the valuation layers."""
+        return SQL(
+            """
+            SELECT svl.product_id, svl.company_id,
+                   SUM(svl.value) FILTER (WHERE svl.create_date < %(start)s)
+                   / NULLIF(SUM(svl.quantity) FILTER (
+                       WHERE svl.create_date < %(start)s), 0) AS cost_start,
+                   SUM(svl.value) / NULLIF(SUM(svl.quantity), 0) AS cost_stop
+              FROM stock_valuation_layer svl
+             WHERE svl.create_date < %(stop)s AND svl.company_id = ANY(%(companies)s)
+               AND svl.product_id IN (%(products)s)
+          GROUP BY svl.product_id, svl.company_id
+            """,
+            start=start,
+            stop=stop,
+            companies=self.env.companies.ids,
+            products=products_sql,
         )
 
     @api.model

@@ -1,3 +1,5 @@
+import itertools
+
 from odoo import models
 
 # (row key, header, cell kind) per report; kinds pick the writer and format
@@ -83,38 +85,53 @@ NAMED = {
 
 
 class StockAnalyticsXlsx(models.AbstractModel):
-    """Analytics reports as XLSX, written in constant-memory mode: typed
-    cells with number formats, a frozen header, an autofilter, and a native
-    chart of the totals on the aging and trend sheets."""
+    """Analytics reports as XLSX, streamed: the report's rows come in chunks
+    from a server-side cursor and each row is written when it comes, in
+    xlsxwriter's constant-memory mode, so memory does not grow with the
+    rows. Typed cells with number formats, a frozen header, an autofilter,
+    and a native chart of the totals on the aging and trend sheets."""
 
     _name = "report.stock_analytics.report_stock_analytics_xlsx"
     _inherit = "report.report_xlsx.abstract"
     _description = "Inventory Analytics XLSX Report"
 
     def get_workbook_options(self):
-        """Rows are streamed to disk: memory does not grow with the rows."""
-        return {"constant_memory": True, "remove_timezone": True}
+        """Constant memory: each row goes to a temporary file once the next
+        one starts (rows must be written in order). Undefined ratios
+        (infinite) become Excel errors (``#DIV/0!``) instead of failing."""
+        options = super().get_workbook_options()
+        options.update(
+            constant_memory=True, remove_timezone=True, nan_inf_to_errors=True
+        )
+        return options
 
     def generate_xlsx_report(self, workbook, data, objs):
         """One sheet per wizard: its report's rows for its filters."""
         formats = {kind: workbook.add_format(spec) for kind, spec in FORMATS.items()}
         formats["header"] = workbook.add_format({"bold": True, "bottom": 1})
         for wizard in objs:
-            self._write_report(workbook, formats, wizard.report, wizard._get_rows())
+            self._write_report(workbook, formats, wizard.report, wizard._iter_rows())
 
-    def _write_report(self, workbook, formats, report, rows):
-        """Write ``rows`` of ``report`` on a new sheet (and its chart)."""
-        columns, rows = self._get_sheet_columns(report, rows)
-        names = self._get_names(columns, rows)
+    def _write_report(self, workbook, formats, report, chunks):
+        """Write the rows of ``chunks`` (lists of rows of ``report``) on a new
+        sheet, then its chart; the first chunk sets the columns."""
+        chunks = iter(chunks)
+        first = next(chunks, [])
+        columns = self._get_sheet_columns(report, first[0] if first else None)
         sheet = workbook.add_worksheet(self._get_sheet_title(report))
-        for col, (__, header, __kind) in enumerate(columns):
+        for col, (__, header, kind) in enumerate(columns):
             sheet.write_string(0, col, header, formats["header"])
-            sheet.set_column(col, col, 28 if __kind in NAMED else 14)
+            sheet.set_column(col, col, 28 if kind in NAMED else 14)
         sheet.freeze_panes(1, 0)
-        for index, row in enumerate(rows, start=1):
-            self._write_row(sheet, index, columns, row, names, formats)
-        sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-        chart = self._get_chart_spec(report, columns, rows)
+        writers = self._get_cell_writers(sheet, columns, formats)
+        totals, last = {}, 0
+        for chunk in itertools.chain([first], chunks):
+            rows = [flat for row in chunk for flat in self._flat(report, row)]
+            self._update_names(writers, rows)
+            last = self._write_rows(writers, last, rows)
+            self._add_chart_totals(report, totals, chunk)
+        sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
+        chart = self._get_chart_spec(report, totals)
         if chart:
             self._add_chart(workbook, sheet, len(columns) + 1, chart, formats)
         return sheet
@@ -123,18 +140,20 @@ class StockAnalyticsXlsx(models.AbstractModel):
         wizard = self.env["stock.analytics.wizard"]
         return dict(wizard._fields["report"]._description_selection(self.env))[report]
 
-    def _get_sheet_columns(self, report, rows):
-        """Columns of the sheet and rows flattened to them: aging buckets
-        become columns, forecast periods rows."""
-        first = self._flat(report, rows[0])[0] if rows else {}
-        columns = [c for c in COLUMNS[report] if not rows or c[0] in first]
-        if report == "aging" and rows:
-            for index, bucket in enumerate(rows[0]["buckets"]):
+    def _get_sheet_columns(self, report, row):
+        """Columns of the sheet for the first report ``row`` (all of them
+        without rows): aging buckets become columns, forecast periods rows."""
+        if row is None:
+            return COLUMNS[report]
+        first = self._flat(report, row)[0]
+        columns = [c for c in COLUMNS[report] if c[0] in first]
+        if report == "aging":
+            for index, bucket in enumerate(row["buckets"]):
                 columns.append((f"bucket_qty_{index}", f"{bucket['label']} Qty", "qty"))
                 columns.append(
                     (f"bucket_value_{index}", f"{bucket['label']} Value", "money")
                 )
-        return columns, [flat for row in rows for flat in self._flat(report, row)]
+        return columns
 
     def _flat(self, report, row):
         """The sheet rows of one report row."""
@@ -148,49 +167,71 @@ class StockAnalyticsXlsx(models.AbstractModel):
             return [dict(row, **f) for f in row["forecast"]]
         return [row]
 
-    def _get_names(self, columns, rows):
-        """Display names of the records the rows refer to, one read per model."""
-        names = {}
-        for key, __, kind in columns:
-            if kind in NAMED:
-                ids = {row[key] for row in rows if row.get(key)}
-                records = self.env[NAMED[kind]].browse(ids)
-                names[key] = dict(
-                    zip(records.ids, records.mapped("display_name"), strict=True)
-                )
-        return names
-
-    def _write_row(self, sheet, index, columns, row, names, formats):
-        """Write one row with a typed cell per column (blank when undefined:
-        ``False``, see ``_to_rpc_rows``)."""
+    def _get_cell_writers(self, sheet, columns, formats):
+        """Per column: ``(col, key, write, format, names)``, the typed
+        xlsxwriter method of its kind and, for records, the display names
+        by id (filled chunk by chunk, see ``_update_names``) with the model
+        they come from."""
+        writers = []
         for col, (key, __, kind) in enumerate(columns):
-            value = row.get(key, False)
-            if value is False:
-                continue
             if kind in NAMED:
-                sheet.write_string(index, col, names[key].get(value, ""))
+                names = ({}, NAMED[kind])
+                write = sheet.write_string
             elif kind == "char":
-                sheet.write_string(index, col, str(value))
+                names, write = None, sheet.write_string
             elif kind in ("date", "datetime"):
-                sheet.write_datetime(index, col, value, formats[kind])
+                names, write = None, sheet.write_datetime
             else:
-                sheet.write_number(index, col, value, formats[kind])
+                names, write = None, sheet.write_number
+            writers.append((col, key, write, formats.get(kind), names))
+        return writers
 
-    def _get_chart_spec(self, report, columns, rows):
+    def _update_names(self, writers, rows):
+        """Read the display names of the records of ``rows`` not read yet,
+        one read per model, and drop them from the cache (exports are big)."""
+        for __, key, __, __, names in writers:
+            if names is None:
+                continue
+            known, model = names
+            ids = {row[key] for row in rows if row.get(key)} - known.keys()
+            records = self.env[model].browse(ids)
+            known.update(zip(records.ids, records.mapped("display_name"), strict=True))
+            records.invalidate_recordset()
+
+    def _write_rows(self, writers, last, rows):
+        """Write ``rows`` after row ``last`` (the header is row 0) with a
+        typed cell per column, none when undefined; return the last row."""
+        for row in rows:
+            last += 1
+            for col, key, write, cell_format, names in writers:
+                value = row.get(key)
+                if value is None or value is False:
+                    continue
+                if names is not None:
+                    value = names[0].get(value, "")
+                write(last, col, value, cell_format)
+        return last
+
+    def _add_chart_totals(self, report, totals, rows):
+        """Sum the charted figure of ``rows`` into ``totals`` by category:
+        the value per age bucket (aging), the revenue per period (trends)."""
+        if report == "aging":
+            for row in rows:
+                for bucket in row["buckets"]:
+                    label = bucket["label"]
+                    totals[label] = totals.get(label, 0.0) + bucket["value"]
+        elif report == "sales_trends":
+            for row in rows:
+                period = row["period_start"]
+                totals[period] = totals.get(period, 0.0) + (row["revenue"] or 0.0)
+
+    def _get_chart_spec(self, report, totals):
         """Totals charted on the aging (per bucket) and trend (per period)
         sheets: ``(chart type, categories, [(series name, values)])``, else
         ``None``."""
-        if report == "aging" and rows:
-            labels = [b["label"] for b in rows[0]["buckets"]]
-            values = [
-                sum(r["buckets"][i]["value"] for r in rows) for i in range(len(labels))
-            ]
-            return "column", labels, [("Value", values)]
-        if report == "sales_trends" and rows:
-            totals = {}
-            for row in rows:
-                period = row["period_start"]
-                totals[period] = totals.get(period, 0.0) + row["revenue"]
+        if report == "aging" and totals:
+            return "column", list(totals), [("Value", list(totals.values()))]
+        if report == "sales_trends" and totals:
             periods = sorted(totals)
             return (
                 "line",

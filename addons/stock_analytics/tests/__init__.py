@@ -9,6 +9,7 @@ from . import (
     test_sales_trends,
     test_schedule,
     test_security,
+    test_timezone,
     test_turnover,
     test_wizard_xlsx,
 )

@@ -84,8 +84,13 @@ class AnalyticsCommon(BaseCommon):
 
     @classmethod
     def _date_back(cls, moves, days_ago):
-        """Date ``moves``, their lines and layers ``days_ago`` days back."""
-        date = datetime.combine(cls.today - timedelta(days=days_ago), time(12))
+        """Date ``moves``, their lines and layers ``days_ago`` days back (at
+        noon), or at ``days_ago`` when it is a (UTC) datetime."""
+        date = (
+            days_ago
+            if isinstance(days_ago, datetime)
+            else datetime.combine(cls.today - timedelta(days=days_ago), time(12))
+        )
         cls.env.flush_all()
         cr = cls.env.cr
         cr.execute(

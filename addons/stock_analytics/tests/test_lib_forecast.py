@@ -1,6 +1,15 @@
+import random
+
 from odoo.tests import BaseCase
 
-from ..lib.forecast import croston, mape, mase, select_forecast, ses
+from ..lib.forecast import (
+    croston,
+    mape,
+    mase,
+    select_forecast,
+    select_forecasts,
+    ses,
+)
 
 
 class TestForecast(BaseCase):
@@ -46,3 +55,21 @@ class TestForecast(BaseCase):
     def test_select_without_demand(self):
         fit = select_forecast([0, 0, 0])
         self.assertEqual((fit["method"], fit["forecast"]), ("none", 0.0))
+
+    def test_vectorised_selection_is_exact(self):
+        """``select_forecasts`` gives, float for float, what
+        ``select_forecast`` gives on each series trimmed of its leading
+        zeros: same methods, alphas (ties too), errors and forecasts."""
+        rng = random.Random(6)
+        choices = ([0, 0, 0, 4, 7], [0, 1, 2, 3, 20], [0, 0, -2, 3.5, 1.1])
+        matrix = [[5.0] * 12, [0.0] * 12, [0.0] * 11 + [3.0], [4, 0, 0] * 4]
+        matrix += [[rng.choice(c) for __ in range(12)] for c in choices * 100]
+        for row in matrix[4::3]:
+            leading = rng.randint(0, 12)
+            row[:leading] = [0] * leading
+        expected = []
+        for row in matrix:
+            first = next((i for i, qty in enumerate(row) if qty), len(row))
+            expected.append(select_forecast(row[first:], (0.1, 0.2, 0.5)))
+        self.assertEqual(select_forecasts(matrix, (0.1, 0.2, 0.5)), expected)
+        self.assertEqual(select_forecasts([]), [])

@@ -1,9 +1,13 @@
 import zipfile
 from datetime import date, timedelta
 from io import BytesIO
+from unittest.mock import patch
 
 import openpyxl
 
+from odoo.tools import SQL
+
+from ..models import stock_analytics_mixin
 from .common import AgingCommon
 
 
@@ -97,3 +101,50 @@ class TestWizardXlsx(AgingCommon):
         self.assertEqual(sheet["A2"].number_format, "yyyy-mm-dd")
         self.assertEqual(row[3:5], (2, 20))
         self.assertIn("Sales Trends Totals", book.sheetnames)
+
+    def _sheet_values(self, content):
+        book = openpyxl.load_workbook(BytesIO(content))
+        return {
+            name: [tuple(row) for row in book[name].iter_rows(values_only=True)]
+            for name in book.sheetnames
+        }
+
+    def test_xlsx_streamed_by_chunks(self):
+        """Rows are read and written chunk after chunk: one row per chunk
+        gives the same sheets, chart totals included, as one chunk."""
+        self._sell(self.product, self.wh_2, 1, 10.0, 3)
+        self._sell(self.product_std, self.wh_1, 1, 10.0, 3)
+        products = self.product | self.product_std
+        for report, count in (("aging", 3), ("sales_trends", 2), ("forecast", 3)):
+            wizard = self._wizard(
+                report, product_ids=[(6, 0, products.ids)], period="week"
+            )
+            whole = self._sheet_values(self._export(wizard))
+            with patch.object(stock_analytics_mixin, "CHUNK_SIZE", 1):
+                chunks = list(wizard._iter_rows())
+                self.assertEqual([len(c) for c in chunks], [1] * len(chunks))
+                self.assertEqual(
+                    self.env["stock.analytics"]._collect(chunks), wizard._get_rows()
+                )
+                self.assertEqual(self._sheet_values(self._export(wizard)), whole)
+            self.assertEqual(len(chunks), count)
+
+    def test_query_work_mem_restored(self):
+        """Report queries run with their own work_mem, the session's after."""
+        self.env.cr.execute("SHOW work_mem")
+        before = self.env.cr.fetchone()[0]
+        self.env.cr.execute("SELECT set_config('work_mem', '5MB', TRUE)")
+        analytics = self.env["stock.analytics"]
+        rows = analytics._fetch(SQL("SELECT current_setting('work_mem') AS mem"))
+        self.assertEqual(rows, [{"mem": analytics._get_work_mem()}])
+        self.env.cr.execute("SHOW work_mem")
+        self.assertEqual(self.env.cr.fetchone()[0], "5MB")
+        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", before))
+
+    def test_xlsx_workbook_options(self):
+        """Constant memory on top of report_xlsx's options."""
+        options = self.env[
+            "report.stock_analytics.report_stock_analytics_xlsx"
+        ].get_workbook_options()
+        self.assertTrue(options["constant_memory"])
+        self.assertTrue(options["nan_inf_to_errors"])

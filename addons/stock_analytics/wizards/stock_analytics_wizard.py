@@ -101,6 +101,13 @@ class StockAnalyticsWizard(models.TransientModel):
             **self._get_report_kwargs()
         )
 
+    def _iter_rows(self):
+        """Rows of the chosen report for the wizard's filters, in chunks
+        read from a server-side cursor (exports of any size)."""
+        return getattr(self.env["stock.analytics"], f"_iter_{self.report}")(
+            **self._get_report_kwargs()
+        )
+
     def action_view(self):
         """Compute the lines and open them in list, pivot and graph views."""
         self.ensure_one()
