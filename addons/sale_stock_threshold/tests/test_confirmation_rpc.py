@@ -1,13 +1,13 @@
-import json
-
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
+
+from odoo.addons.stock_threshold.tests.common import JsonRpcMixin
 
 from .common import SaleThresholdCommon
 
 
 @tagged("post_install", "-at_install")
-class TestConfirmationRpc(HttpCase, SaleThresholdCommon):
+class TestConfirmationRpc(HttpCase, JsonRpcMixin, SaleThresholdCommon):
     """A company that blocks: external clients are refused as the form is."""
 
     @classmethod
@@ -20,29 +20,9 @@ class TestConfirmationRpc(HttpCase, SaleThresholdCommon):
             user.password = f"{user.login}-pw"
 
     def _jsonrpc_confirm(self, user, order):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    user.id,
-                    f"{user.login}-pw",
-                    "sale.order",
-                    "action_confirm",
-                    [order.ids],
-                ],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
+        return self._jsonrpc_execute_kw(
+            user.id, f"{user.login}-pw", "sale.order", "action_confirm", [order.ids]
         )
-        return response.json()
 
     def test_salesman_refused_manager_confirms(self):
         order = self._create_order([(self.product, 12, None)])

@@ -1,3 +1,5 @@
+import json
+
 from odoo import Command
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -116,3 +118,28 @@ class ThresholdCommon(BaseCommon):
         return self.env["stock.threshold.status"].search(
             [("product_id", "=", product.id), ("location_id", "=", location.id)]
         )
+
+
+class JsonRpcMixin:
+    """For HttpCase tests of the external API: ``execute_kw`` through
+    Odoo's ``/jsonrpc`` route, as a JSON-RPC client calls it."""
+
+    def _jsonrpc_execute_kw(self, uid, password, model, method, args, kwargs=None):
+        """The decoded JSON-RPC answer (``result`` or ``error``)."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [self.env.cr.dbname, uid, password, model, method, args]
+                + ([kwargs] if kwargs is not None else []),
+            },
+        }
+        response = self.url_open(
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()

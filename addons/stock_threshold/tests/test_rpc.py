@@ -1,13 +1,12 @@
-import json
 import xmlrpc.client
 
 from odoo.tests import HttpCase, tagged
 
-from .common import ThresholdCommon
+from .common import JsonRpcMixin, ThresholdCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPositionRpc(HttpCase, ThresholdCommon):
+class TestPositionRpc(HttpCase, JsonRpcMixin, ThresholdCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,32 +38,17 @@ class TestPositionRpc(HttpCase, ThresholdCommon):
         self.assertIs(row["days_of_cover"], False)  # no usage
 
     def test_jsonrpc(self):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    2,
-                    "admin",
-                    "stock.position",
-                    "get_positions",
-                    [],
-                    {
-                        "location_ids": self.wh_a.lot_stock_id.ids,
-                        "product_ids": self.product.ids,
-                    },
-                ],
+        answer = self._jsonrpc_execute_kw(
+            2,
+            "admin",
+            "stock.position",
+            "get_positions",
+            [],
+            {
+                "location_ids": self.wh_a.lot_stock_id.ids,
+                "product_ids": self.product.ids,
             },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
         )
-        result = response.json()["result"]
+        result = answer["result"]
         self.assertEqual(result[0]["location_id"], self.wh_a.lot_stock_id.id)
         self.assertEqual(result[0]["on_hand"], 42)
