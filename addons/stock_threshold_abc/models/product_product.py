@@ -10,19 +10,20 @@ class ProductProduct(models.Model):
         """A product that changes class may change rule: the statuses of the
         products whose class changed are evaluated again, in the same
         transaction, when a rule of the company is narrowed to a class."""
-        before = self._get_abc_classes()
-        result = super()._compute_abc_xyz_classes()
         Rule = self.env["stock.threshold.rule"].sudo()
-        if Rule.search_count(
+        if not Rule.search_count(
             [("abc_class", "!=", False), ("company_id", "=", self.env.company.id)],
             limit=1,
         ):
-            after = self._get_abc_classes()
-            changed = [pid for pid, abc in after.items() if before.get(pid) != abc]
-            if changed:
-                self.env["stock.threshold.status"].sudo()._evaluate(
-                    product_ids=changed, company_ids=self.env.company.ids
-                )
+            return super()._compute_abc_xyz_classes()
+        before = self._get_abc_classes()
+        result = super()._compute_abc_xyz_classes()
+        after = self._get_abc_classes()
+        changed = [pid for pid, abc in after.items() if before.get(pid) != abc]
+        if changed:
+            self.env["stock.threshold.status"].sudo()._evaluate(
+                product_ids=changed, company_ids=self.env.company.ids
+            )
         return result
 
     @api.model
