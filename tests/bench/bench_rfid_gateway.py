@@ -5,19 +5,24 @@ installed:
 
     python3 tests/bench/bench_rfid_gateway.py --db ims_test --runs 3
 
-It starts Odoo on a free loopback port (one worker: ``--workers 0``, no cron),
-unless ``--url`` names a running server of the same database, then for each
-size in ``--sizes`` (default 1,000 and 10,000 reads) posts ``--runs`` runs of
-reads: 30 % duplicates of EPCs of the same run, 5 % undecodable EPCs, the
-others distinct SGTIN-96 EPCs of 200 products with GTINs. A run is posted in
-batches of at most ``--batch`` reads (the gateway accepts 5,000 at most, so a
-10,000-read run is two batches). It prints, per size:
-  * reads per second over all runs (wall time of the posts);
+It starts Odoo on a free loopback port (no cron; ``--workers`` as Odoo's
+option: 0, the default, is one threaded process, N > 0 N prefork worker
+processes, as production runs), unless ``--url`` names a running server of
+the same database, then for each size in ``--sizes`` (default 1,000 and 10,000
+reads) posts ``--runs`` runs of reads: 30 % duplicates of EPCs of the same run,
+5 % undecodable EPCs, the others distinct SGTIN-96 EPCs of 200 products with
+GTINs. A run is posted in batches of at most ``--batch`` reads (the gateway
+accepts 5,000 at most, so a 10,000-read run is two batches). ``--clients N``
+(default 1) posts with N readers at once, each its own reader and key and
+``--runs`` runs of its own. It prints, per size:
+  * reads per second over all runs (wall time of the posts, from the first
+    to the last with several clients);
   * the 95th percentile of the time per 1,000 reads (each post's time
     divided by its thousands of reads);
   * the ratio to a plain ORM batch create of the same rows (tags, reads and
     exceptions created with ``create(vals_list)`` in this process, then
-    rolled back): gateway reads/s divided by ORM reads/s.
+    rolled back; the runs of the first client): gateway reads/s divided by
+    ORM reads/s.
 The reader, products, tags, reads and batches it creates are removed at the
 end, and the RFID tables vacuumed before and after, so that the rows of a
 previous run do not slow the next one down. It prints the load average of the
@@ -37,6 +42,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -70,8 +76,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def setup(registry, epc_codec):
-    """A reader with a key and products with GTINs, committed."""
+def setup(registry, epc_codec, clients=1):
+    """Readers (one per client) with their keys and products with GTINs,
+    committed: ([(reader id, identifier, key)], (product ids, references))."""
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         references = [f"9{index:05d}" for index in range(PRODUCTS)]
@@ -85,33 +92,41 @@ def setup(registry, epc_codec):
                 for reference in references
             ]
         )
-        reader = env["stock.rfid.reader"].create(
-            {"name": "Bench reader", "identifier": f"bench-{uuid.uuid4()}"}
+        readers = env["stock.rfid.reader"].create(
+            [
+                {"name": f"Bench reader {index}", "identifier": f"bench-{uuid.uuid4()}"}
+                for index in range(clients)
+            ]
         )
-        action = reader.action_generate_api_key()
+        keys = [
+            reader.action_generate_api_key()["context"]["default_key"]
+            for reader in readers
+        ]
         return (
-            reader.id,
-            reader.identifier,
-            action["context"]["default_key"],
-            (
-                products.ids,
-                references,
-            ),
+            [
+                (reader.id, reader.identifier, key)
+                for reader, key in zip(readers, keys, strict=True)
+            ],
+            (products.ids, references),
         )
 
 
-def clean_up(registry, reader_id, product_ids):
+def clean_up(registry, reader_ids, product_ids):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        batches = env["stock.rfid.read.batch"].search([("reader_id", "=", reader_id)])
-        tags = env["stock.rfid.read"].search([("reader_id", "=", reader_id)]).tag_id
+        domain = [("reader_id", "in", reader_ids)]
+        batches = env["stock.rfid.read.batch"].search(domain)
+        tags = env["stock.rfid.read"].search(domain).tag_id
         cr.execute(
-            "DELETE FROM stock_rfid_read_exception WHERE reader_id = %s", [reader_id]
+            "DELETE FROM stock_rfid_read_exception WHERE reader_id = ANY(%s)",
+            [reader_ids],
         )
-        cr.execute("DELETE FROM stock_rfid_read WHERE reader_id = %s", [reader_id])
+        cr.execute(
+            "DELETE FROM stock_rfid_read WHERE reader_id = ANY(%s)", [reader_ids]
+        )
         batches.unlink()
         tags.unlink()
-        env["stock.rfid.reader"].browse(reader_id).unlink()
+        env["stock.rfid.reader"].browse(reader_ids).unlink()
         env["product.product"].browse(product_ids).unlink()
 
 
@@ -179,11 +194,19 @@ def post(url, key, identifier, reads):
     return time.perf_counter() - start, body
 
 
+def odoo_command():
+    """The command starting Odoo: its odoo-bin script when there is one (with
+    ``python -m odoo``, prefork workers fail to spawn the gevent process,
+    which runs ``sys.argv[0]``, the package's __main__.py), else ``-m odoo``."""
+    script = Path(odoo.__file__).resolve().parents[1] / "odoo-bin"
+    if script.exists():
+        return [sys.executable, str(script)]
+    return [sys.executable, "-m", "odoo"]
+
+
 def start_server(args, port):
     command = [
-        sys.executable,
-        "-m",
-        "odoo",
+        *odoo_command(),
         "-c",
         args.config,
         "-d",
@@ -195,9 +218,11 @@ def start_server(args, port):
         "--http-port",
         str(port),
         "--workers",
-        "0",
+        str(args.workers),
         "--max-cron-threads",
         "0",
+        "--gevent-port",
+        str(free_port()),
         "--log-level",
         "warn",
     ]
@@ -251,7 +276,6 @@ def orm_reads_per_second(registry, reader_id, runs):
                         "reader_id": reader.id,
                         "first_seen": now,
                         "last_seen": now,
-                        "company_id": company.id,
                     }
                     for tag in tags
                 ]
@@ -282,8 +306,9 @@ def orm_reads_per_second(registry, reader_id, runs):
     return total / seconds
 
 
-def bench_size(args, url, key, identifier, runs):
-    """(reads/s, p95 seconds per 1,000 reads, accepted, duplicates, invalid)."""
+def post_runs(args, url, key, identifier, runs):
+    """([post seconds per 1,000 reads], [accepted, duplicates, invalid],
+    seconds posting) of one client posting ``runs``."""
     per_thousand, counts, wall = [], [0, 0, 0], 0.0
     for reads in runs:
         for offset in range(0, len(reads), args.batch):
@@ -294,7 +319,30 @@ def bench_size(args, url, key, identifier, runs):
             counts[0] += body["accepted"]
             counts[1] += body["duplicates"]
             counts[2] += len(body["invalid"])
-    total = sum(len(reads) for reads in runs)
+    return per_thousand, counts, wall
+
+
+def bench_size(args, url, readers, runs_by_client):
+    """(reads/s, p95 seconds per 1,000 reads, accepted, duplicates, invalid)
+    of the clients posting their runs at once: ``readers`` [(reader id,
+    identifier, key)] and ``runs_by_client`` [runs] in the same order."""
+    if len(readers) == 1:
+        (_reader_id, identifier, key), runs = readers[0], runs_by_client[0]
+        per_thousand, counts, wall = post_runs(args, url, key, identifier, runs)
+    else:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(len(readers)) as pool:
+            futures = [
+                pool.submit(post_runs, args, url, key, identifier, runs)
+                for (_id, identifier, key), runs in zip(
+                    readers, runs_by_client, strict=True
+                )
+            ]
+            results = [future.result() for future in futures]
+        wall = time.perf_counter() - start
+        per_thousand = [value for result in results for value in result[0]]
+        counts = [sum(result[1][index] for result in results) for index in range(3)]
+    total = sum(len(reads) for runs in runs_by_client for reads in runs)
     p95 = (
         statistics.quantiles(per_thousand, n=20)[-1]
         if len(per_thousand) > 1
@@ -313,6 +361,12 @@ def main():
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--floor", type=float, default=0)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="Odoo --workers of the server started"
+    )
+    parser.add_argument(
+        "--clients", type=int, default=1, help="readers posting at the same time"
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         ["-c", args.config, "-d", args.db, "--log-level=warn"]
@@ -321,7 +375,8 @@ def main():
     epc_codec = load_codec()
     rng = random.Random(args.seed)
     vacuum(args.db)
-    reader_id, identifier, key, (product_ids, references) = setup(registry, epc_codec)
+    readers, (product_ids, references) = setup(registry, epc_codec, args.clients)
+    reader_ids = [reader[0] for reader in readers]
     serials = iter(range(rng.randrange(10**9), 2**38))
     server = None
     try:
@@ -329,20 +384,25 @@ def main():
             url = args.url.rstrip("/")
         else:
             server, url = start_server(args, free_port())
-        post(url, key, identifier, make_reads(rng, epc_codec, references, 50, serials))
+        for _reader_id, identifier, key in readers:
+            warm_up = make_reads(rng, epc_codec, references, 50, serials)
+            post(url, key, identifier, warm_up)
         slowest = None
-        print(load())
+        print(f"{args.clients} client(s), Odoo --workers={args.workers}; {load()}")
         print(
             f"{'reads/run':>10} {'runs':>5} {'reads/s':>10} {'p95 ms/1k':>10} "
             f"{'ORM reads/s':>12} {'ratio':>7}  accepted/duplicates/invalid"
         )
         for size in map(int, args.sizes.split(",")):
-            runs = [
-                make_reads(rng, epc_codec, references, size, serials)
-                for _run in range(args.runs)
+            runs_by_client = [
+                [
+                    make_reads(rng, epc_codec, references, size, serials)
+                    for _run in range(args.runs)
+                ]
+                for _reader in readers
             ]
-            rate, p95, counts = bench_size(args, url, key, identifier, runs)
-            orm_rate = orm_reads_per_second(registry, reader_id, runs)
+            rate, p95, counts = bench_size(args, url, readers, runs_by_client)
+            orm_rate = orm_reads_per_second(registry, reader_ids[0], runs_by_client[0])
             print(
                 f"{size:>10} {args.runs:>5} {rate:>10.0f} {p95 * 1000:>10.1f} "
                 f"{orm_rate:>12.0f} {rate / orm_rate:>7.2f}  "
@@ -354,7 +414,7 @@ def main():
         if server:
             server.terminate()
             server.wait(timeout=60)
-        clean_up(registry, reader_id, product_ids)
+        clean_up(registry, reader_ids, product_ids)
         vacuum(args.db)
     if args.floor and slowest < args.floor:
         print(f"FAIL: {slowest:.0f} reads/s is below the floor of {args.floor:.0f}")

@@ -242,14 +242,13 @@ class StockRfidReadBatch(models.Model):
                 """
                 INSERT INTO stock_rfid_read
                        (tag_id, antenna_id, location_id, first_seen, last_seen,
-                        rssi_dbm, read_count, reader_id, batch_id, company_id)
-                SELECT v.*, %s, %s, %s
+                        rssi_dbm, read_count, reader_id, batch_id)
+                SELECT v.*, %s, %s
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::timestamp[],
                               %s::timestamp[], %s::float8[], %s::int[]) AS v
                 """,
                 reader.id,
                 self.id,
-                reader.company_id.id,
                 literal(tag_ids[sighting.epc] for sighting in sightings),
                 literal(antenna_id for antenna_id, _location_id in located),
                 literal(location_id for _antenna_id, location_id in located),

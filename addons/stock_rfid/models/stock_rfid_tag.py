@@ -42,6 +42,12 @@ UPDATE_FROM_SIGHTINGS = f"""
                   %s::int[])
            AS v(id, first_seen, last_seen, reader_id, antenna_id, location_id)
      WHERE t.id = v.id
+       AND (t.first_seen IS NULL OR t.first_seen > v.first_seen
+            OR t.state IN ('commissioned', 'missing')
+            OR ({_NEWER}
+                AND (t.last_seen, t.last_reader_id, t.last_antenna_id, t.location_id)
+                    IS DISTINCT FROM (v.last_seen, v.reader_id, v.antenna_id,
+                                      COALESCE(v.location_id, t.location_id))))
 """
 
 SIGHTING_FIELDS = [
@@ -67,7 +73,9 @@ class StockRfidTag(models.Model):
     pure_identity_uri = fields.Char(readonly=True)
     tag_uri = fields.Char(string="Tag URI", readonly=True)
     element_string = fields.Char(string="GS1 Element String", readonly=True)
-    gtin = fields.Char(string="GTIN", readonly=True, index=True)
+    # no index: the search view looks GTINs up with ilike, which a btree
+    # cannot serve, and each tag the gateway registers would pay its entry
+    gtin = fields.Char(string="GTIN", readonly=True)
     serial = fields.Char(readonly=True)
     product_id = fields.Many2one("product.product", check_company=True, tracking=True)
     lot_id = fields.Many2one(
@@ -411,7 +419,9 @@ class StockRfidTag(models.Model):
         """Follow the reads on the tags ``seen`` ({tag id: values of
         _prepare_seen_values}), in one UPDATE: first seen, and last seen,
         reader, antenna and location unless the tag was read later
-        meanwhile; a commissioned or missing tag becomes active."""
+        meanwhile; a commissioned or missing tag becomes active. A tag that
+        would keep its values (e.g. reads sent again, or sent late after a
+        later read) is left alone: no new row version, no write date."""
         if not seen:
             return
         self.flush_model()

@@ -126,6 +126,36 @@ class TestRfidIngest(RfidCommon):
         self._ingest([read(self.epc_product, "2025-03-01T12:00:00Z")])
         self.assertEqual(tag.state, "killed")
 
+    def _tag_row_version(self, tag):
+        """Physical place of the tag's current row version: an UPDATE moves
+        it, even to the same values and within one transaction."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ctid FROM stock_rfid_tag WHERE id = %s", [tag.id])
+        return self.env.cr.fetchone()[0]
+
+    def test_tag_not_rewritten_by_reads_it_already_follows(self):
+        self._ingest([read(self.epc_product, "2025-03-01T10:00:00Z", antenna=1)])
+        self._ingest([read(self.epc_product, "2025-03-01T11:00:00Z", antenna=1)])
+        tag = self._tag(self.epc_product)
+        version = self._tag_row_version(tag)
+        # the same read sent again, then a late one between first and last seen
+        self._ingest([read(self.epc_product, "2025-03-01T11:00:00Z", antenna=1)])
+        self._ingest([read(self.epc_product, "2025-03-01T10:30:00Z", antenna=2)])
+        self.assertEqual(self._tag_row_version(tag), version)
+        self.assertEqual(self._reads(self.epc_product)[-1].read_count, 2)
+        self._ingest([read(self.epc_product, "2025-03-01T11:00:00Z", antenna=2)])
+        self.assertNotEqual(self._tag_row_version(tag), version)
+        self.assertEqual(tag.last_antenna_id, self.antenna_2)
+
+    def test_read_company_is_its_tag_company(self):
+        self._ingest([self.epc_product])
+        row = self._reads(self.epc_product)
+        self.assertEqual(row.company_id, self.company)
+        Read = self.env["stock.rfid.read"]
+        self.assertEqual(Read.search([("company_id", "=", self.company.id)]), row)
+        other = self.env["res.company"].create({"name": "RFID other company"})
+        self.assertFalse(Read.search([("company_id", "=", other.id)]))
+
     def test_invalid_epc_is_listed_and_kept_as_exception(self):
         gid = "3574257BF7194E4000001A85"
         response = self._ingest([self.epc_product, gid, "XYZ", self.epc_unknown])
