@@ -2,7 +2,7 @@
     "name": "Stock Thresholds",
     "summary": "Live stock positions per warehouse and location, "
     "multi-location min / safety / max threshold rules and stock statuses",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ims-community/inventory-management-suite",
     "author": "IMS Community",

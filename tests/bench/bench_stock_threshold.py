@@ -17,7 +17,9 @@ It prints times, the ratio, query counts and whether the decisions agree, then
 rolls everything back.
 
 ``--all-channels`` turns every alert channel on (activity, one e-mail per
-alert, live notice, webhook with an endpoint) for the hook runs.
+alert, live notice, webhook with an endpoint) for the hook runs. E-mails and
+webhook posts happen after commit, in their scheduled actions: the hook only
+marks the e-mails to send and queues the deliveries (no mail.mail is created).
 ``--crossing`` makes the hook picking a delivery that brings each of its
 products from its stock to just below the minimum, each run in another
 warehouse: every move then opens an alert (the worst case of the alert path),

@@ -448,7 +448,8 @@ class StockThresholdAlert(models.Model):
             self._message_log_batch(bodies={alert.id: body_of(alert) for alert in self})
 
     def _resolve(self, reason):
-        """Resolve with a message and close the responsible's activities."""
+        """Resolve with a message: the feedback of the closed activities,
+        else a note."""
         if not self:
             return
         self.with_context(**SYSTEM_CONTEXT).write(
@@ -459,11 +460,7 @@ class StockThresholdAlert(models.Model):
                 "snoozed_until": False,
             }
         )
-        # closing an activity posts the reason; the others get it as a note
-        self.filtered(lambda alert: not alert.activity_ids)._log_batch(
-            lambda alert: reason
-        )
-        self.activity_ids.action_feedback(feedback=reason)
+        self._close_activities(reason)
 
     @api.model
     def _sync_unalerted(self):

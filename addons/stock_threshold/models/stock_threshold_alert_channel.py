@@ -1,16 +1,26 @@
 import json
+import logging
+import threading
 import uuid
 from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .stock_threshold_alert import STATUS_FIGURES
+from .stock_threshold_alert import STATUS_FIGURES, SYSTEM_CONTEXT
+
+_logger = logging.getLogger(__name__)
 
 # Channels of an alert: fields alert_<channel> of the rule, or
 # threshold_alert_<channel> of the company.
 CHANNELS = ("activity", "email", "bus", "webhook")
 # Last end of the digest window, so that no event is missed or sent twice.
 DIGEST_PARAM = "stock_threshold.alert_digest_last_run"
+# Events whose e-mail is sent one per alert.
+EMAIL_EVENT_SELECTION = [
+    ("opened", "Opened"),
+    ("escalated", "Escalated"),
+    ("woken", "Back from snooze"),
+]
 
 
 class StockThresholdAlert(models.Model):
@@ -19,6 +29,16 @@ class StockThresholdAlert(models.Model):
     webhooks. Nothing here waits on the network."""
 
     _inherit = "stock.threshold.alert"
+
+    email_event = fields.Selection(
+        EMAIL_EVENT_SELECTION,
+        string="E-mail to Send",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The event whose e-mail to the responsible waits for the alert "
+        "e-mail job, which sends it right after the stock operation.",
+    )
 
     # ------------------------------------------------------------------
     # Channels
@@ -61,7 +81,7 @@ class StockThresholdAlert(models.Model):
         alerts = self._filtered_readers()
         alerts._filter_channel("activity")._schedule_responsible_activities()
         alerts._filter_channel("bus")._send_notices(event)
-        alerts._filter_channel("email", "each")._send_alert_emails(event)
+        alerts._filter_channel("email", "each")._queue_alert_emails(event)
 
     def _schedule_responsible_activities(self):
         """One open *Stock Alert* activity per alert for its responsible,
@@ -90,6 +110,68 @@ class StockThresholdAlert(models.Model):
             ]
         )
 
+    def _close_activities(self, feedback):
+        """Mark the alerts' activities done with ``feedback``, as *Mark as
+        done* does, for alerts resolved by the hundred in a stock
+        transaction, where Odoo's posting of each *done* message on its own
+        costs ~20 ms an activity. The plain ones are closed in one batch:
+        their *done* messages, rendered from Odoo's view, logged at once
+        with the activity type and subtype Odoo gives them, then one
+        deletion. Alerts without activities get ``feedback`` as a note."""
+        batch = self._get_batch_closable_activities()
+        bodies = {alert.id: feedback for alert in self if not alert.activity_ids}
+        for activity in batch:
+            bodies[activity.res_id] = self._render_activity_done(activity, feedback)
+        messages = self.env["mail.message"]
+        if bodies:
+            messages = self.browse(bodies)._message_log_batch(bodies=bodies)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_activities")
+        message_ids = {message.res_id: message.id for message in messages}
+        for activity_type, done in batch.grouped("activity_type_id").items():
+            messages.browse(message_ids[act.res_id] for act in done).write(
+                {"subtype_id": subtype_id, "mail_activity_type_id": activity_type.id}
+            )
+        rest = self.activity_ids - batch
+        batch.unlink()
+        rest.action_feedback(feedback=feedback)
+
+    def _get_batch_closable_activities(self):
+        """The first activity of each alert when marking it done takes no
+        more than a message and a deletion: no attached file to move to the
+        message, no next activity to trigger, not kept once done."""
+        activities = self.activity_ids.filtered(
+            lambda act: (
+                act.chaining_type != "trigger" and not act.activity_type_id.keep_done
+            )
+        )
+        files = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_fetch(
+                [("res_model", "=", "mail.activity"), ("res_id", "in", activities.ids)],
+                ["res_id"],
+            )
+        )
+        with_files = set(files.mapped("res_id"))
+        firsts = {}
+        for activity in activities:
+            if activity.id not in with_files:
+                firsts.setdefault(activity.res_id, activity)
+        return activities.browse(act.id for act in firsts.values())
+
+    def _render_activity_done(self, activity, feedback):
+        """The body of the *done* message of an activity, from Odoo's view."""
+        return self.env["mail.render.mixin"]._render_template_qweb_view(
+            "mail.message_activity_done",
+            self._name,
+            [activity.res_id],
+            add_context={
+                "activity": activity,
+                "feedback": feedback,
+                "display_assignee": activity.user_id != self.env.user,
+            },
+        )[activity.res_id]
+
     def _send_notices(self, event):
         """One bus message per responsible with the notices of their alerts
         (see static/src/js)."""
@@ -115,17 +197,79 @@ class StockThresholdAlert(models.Model):
             "severity": self.severity,
         }
 
-    def _send_alert_emails(self, event):
-        """Queue one e-mail per alert to its responsible from the alert
-        template, rendered in one batch; the mail queue sends them after
-        commit."""
+    def _queue_alert_emails(self, event):
+        """Leave the e-mail of the event to the alert e-mail job, woken up
+        right after commit: rendering mails has no place in a stock
+        transaction. An alert whose e-mail still waits keeps its first
+        event; the e-mail shows the alert as it is when sent."""
+        alerts = self.filtered(lambda alert: alert.user_id.email)
+        alerts = alerts.filtered(lambda alert: not alert.email_event)
+        if alerts:
+            alerts.with_context(**SYSTEM_CONTEXT).write({"email_event": event})
+            self.env.ref(
+                "stock_threshold.ir_cron_stock_threshold_alert_email"
+            ).sudo()._trigger()
+
+    @api.model
+    def _cron_send_alert_emails(self, batch_size=50, limit=1000):
+        """Queue the waiting alert e-mails in the mail queue, oldest alerts
+        first, by batches rendered together. Outside tests each batch is
+        committed as soon as its mails are queued, so that a later crash
+        does not queue them twice; the progress makes the job runner call
+        again while some remain after ``limit``."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        domain = [("email_event", "!=", False)]
+        done = 0
+        while done < limit:
+            alerts = self.search(domain, order="id", limit=batch_size)
+            if not alerts:
+                break
+            alerts._send_alert_emails()
+            done += len(alerts)
+            remaining = self.search_count(domain)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _send_alert_emails(self):
+        """Queue the waiting e-mails of the alerts, one batch rendering per
+        event, to the responsible who may still read the alert, and clear
+        their events."""
         template = self.env.ref(
             "stock_threshold.mail_template_stock_alert", raise_if_not_found=False
         )
-        alerts = self.filtered("user_id.email")
-        if template and alerts:
-            template.sudo().with_context(stock_alert_event=event).send_mail_batch(
-                alerts.ids
+        if template:
+            alerts = self._filtered_readers().filtered("user_id.email")
+            for event, event_alerts in alerts.grouped("email_event").items():
+                event_alerts._render_alert_emails(
+                    template.sudo().with_context(stock_alert_event=event)
+                )
+        self.with_context(**SYSTEM_CONTEXT).write({"email_event": False})
+
+    def _render_alert_emails(self, template):
+        """Render and queue the alerts' e-mails from the template in one
+        batch; if the batch fails, alert by alert, so that an alert whose
+        e-mail cannot be rendered holds back no other: its failure is
+        logged on it and in the server log."""
+        try:
+            with self.env.cr.savepoint():
+                template.send_mail_batch(self.ids)
+        except Exception:  # any rendering error: isolate the alert
+            if len(self) > 1:
+                for alert in self:
+                    alert._render_alert_emails(template)
+                return
+            _logger.warning(
+                "Stock alert %s: e-mail not rendered", self.id, exc_info=True
+            )
+            self._log_batch(
+                lambda alert: self.env._(
+                    "The e-mail to %(user)s could not be rendered from the "
+                    "template %(template)s; see the server log.",
+                    user=alert.user_id.name,
+                    template=template.name,
+                )
             )
 
     # ------------------------------------------------------------------

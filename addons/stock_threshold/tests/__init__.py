@@ -6,6 +6,7 @@ from . import (
     test_stock_position,
     test_stock_threshold_alert,
     test_stock_threshold_alert_channels,
+    test_stock_threshold_alert_email,
     test_stock_threshold_channel_security,
     test_stock_threshold_rule,
     test_stock_threshold_status,

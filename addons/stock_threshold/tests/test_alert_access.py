@@ -58,8 +58,10 @@ class TestAlertReaders(ThresholdCommon):
                 )
 
     def _notified(self, user, alert):
-        """Bus notices, e-mails and activities of the alert for ``user``."""
+        """Bus notices, e-mails and activities of the alert for ``user``,
+        the e-mails being queued by their job after the transaction."""
         self.env.cr.precommit.run()
+        self.Alert._cron_send_alert_emails()
         notices = (
             self.env["bus.bus"]
             .sudo()
@@ -122,6 +124,7 @@ class TestAlertReaders(ThresholdCommon):
         self._create_rule(user_id=self.buyer.id)
         alert = self._alert()
         self.assertEqual(alert.kind, "below_min")
+        self.Alert._cron_send_alert_emails()
         alert.activity_ids.unlink()
         self.buyer.groups_id = [Command.set(self.env.ref("base.group_user").ids)]
         self.assertFalse(alert.with_user(self.buyer).has_access("read"))

@@ -75,6 +75,66 @@ class TestThresholdAlert(ThresholdCommon):
         )
         self.assertTrue(done.filtered("mail_activity_type_id"))
 
+    def test_resolution_marks_every_activity_done(self):
+        """The alert's own activity is closed in batch, the others (a second
+        one, one of a type kept when done) as Odoo does: all with the
+        reason as feedback in a *done* message."""
+        alert = self._alerts()
+        keep_type = self.env["mail.activity.type"].create(
+            {"name": "Threshold Kept", "keep_done": True}
+        )
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        for activity_type in todo_type | keep_type:
+            alert.activity_schedule(
+                activity_type_id=activity_type.id, user_id=self.buyer.id
+            )
+        self.assertEqual(len(alert.activity_ids), 3)
+        self._validate(self._receipt(self.wh_a, [(self.product, 50, None)]))
+        self.assertEqual(alert.state, "resolved")
+        self.assertFalse(alert.activity_ids)
+        kept = alert.with_context(active_test=False).activity_ids
+        self.assertEqual(kept.activity_type_id, keep_type)
+        self.assertFalse(kept.active)
+        done = alert.message_ids.filtered("mail_activity_type_id")
+        self.assertEqual(
+            done.mail_activity_type_id,
+            todo_type
+            | keep_type
+            | self.env.ref("stock_threshold.mail_activity_type_stock_alert"),
+        )
+        self.assertEqual(done.subtype_id, self.env.ref("mail.mt_activities"))
+        for message in done:
+            self.assertIn("back within its levels", message.body)
+            self.assertIn(
+                f"{message.mail_activity_type_id.name}</span> done", message.body
+            )
+        self.assertEqual(
+            len(alert.message_ids.filtered(lambda m: "back within" in m.body)), 3
+        )
+
+    def test_resolution_cost_does_not_grow_with_alerts(self):
+        """Resolving alerts and closing their activities takes as many
+        queries for three alerts as for one."""
+        products = self.env["product.product"].union(
+            *(self._create_product(f"Resolved {i}", self.categ_child) for i in range(5))
+        )
+        for product in products:
+            self._create_rule(product_id=product.id, user_id=self.buyer.id)
+        alerts = self.Alert.search([("product_id", "in", products.ids)])
+        self.assertEqual(len(alerts.activity_ids), 5)
+
+        def count_queries(alerts):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            alerts._resolve("Resolved by the test.")
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        count_queries(alerts[0])  # warm the caches up
+        self.assertEqual(count_queries(alerts[1]), count_queries(alerts[2:]))
+        self.assertFalse(alerts.activity_ids)
+
     def test_escalation_and_de_escalation(self):
         self._set_stock(8)
         alert = self._alerts(state="open")

@@ -28,7 +28,9 @@ class TestThresholdAlertChannels(ThresholdCommon):
         return self.Alert.search([("product_id", "=", (product or self.product).id)])
 
     def _mails(self, **domain):
-        """Mails of the alert templates (not the activity assignments)."""
+        """Mails of the alert templates (not the activity assignments), once
+        the alert e-mail job has queued the waiting ones."""
+        self.Alert._cron_send_alert_emails()
         return self.env["mail.mail"].search(
             [
                 ("subject", "=like", "Stock alert%"),
