@@ -2,7 +2,7 @@
     "name": "Stock RFID",
     "summary": "RFID tag register, readers with API keys and a reader gateway "
     "over GS1 EPC (SGTIN, SSCC, SGLN, GRAI, GIAI)",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ims-community/inventory-management-suite",
     "author": "IMS Community",

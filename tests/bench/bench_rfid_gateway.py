@@ -47,6 +47,7 @@ from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import psutil
 import psycopg2
 
 import odoo
@@ -122,7 +123,7 @@ def clean_up(registry, reader_ids, product_ids):
             [reader_ids],
         )
         cr.execute(
-            "DELETE FROM stock_rfid_read WHERE reader_id = ANY(%s)", [reader_ids]
+            "DELETE FROM stock_rfid_read WHERE batch_id = ANY(%s)", [batches.ids]
         )
         batches.unlink()
         tags.unlink()
@@ -147,6 +148,64 @@ def vacuum(db):
 
 def load():
     return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def backend_pids(db):
+    """Pids of the PostgreSQL backends connected to ``db`` (the server's
+    pool; this script's own connections are idle between sizes)."""
+    _name, info = odoo.sql_db.connection_info_for(db)
+    connection = psycopg2.connect(**info)
+    try:
+        with connection.cursor() as cr:
+            cr.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [db],
+            )
+            return [pid for (pid,) in cr.fetchall()]
+    finally:
+        connection.close()
+
+
+def cpu_seconds(pids):
+    """{pid: user + system CPU seconds} of the processes still running."""
+    seconds = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        seconds[pid] = times.user + times.system
+    return seconds
+
+
+class CpuMeter:
+    """CPU seconds of the Odoo server (its process and workers) and of the
+    PostgreSQL backends of the database between ``start`` and ``stop``: on
+    a shared machine, a steadier comparison than wall time. A backend
+    opened meanwhile counts from zero; one closed meanwhile is lost."""
+
+    def __init__(self, db, server):
+        self.db, self.server = db, server
+
+    def _server_pids(self):
+        if not self.server:
+            return []
+        process = psutil.Process(self.server.pid)
+        return [process.pid] + [child.pid for child in process.children(True)]
+
+    def start(self):
+        self.odoo = cpu_seconds(self._server_pids())
+        self.pg = cpu_seconds(backend_pids(self.db))
+
+    def stop(self):
+        """(Odoo CPU seconds, PostgreSQL CPU seconds) since ``start``."""
+        odoo_now = cpu_seconds(self._server_pids())
+        pg_now = cpu_seconds(backend_pids(self.db))
+        return (
+            sum(value - self.odoo.get(pid, 0) for pid, value in odoo_now.items()),
+            sum(value - self.pg.get(pid, 0) for pid, value in pg_now.items()),
+        )
 
 
 def make_reads(rng, epc_codec, references, size, serials):
@@ -269,23 +328,23 @@ def orm_reads_per_second(registry, reader_id, runs):
                 ]
             )
             now = odoo.fields.Datetime.now()
-            env["stock.rfid.read"].create(
-                [
-                    {
-                        "tag_id": tag.id,
-                        "reader_id": reader.id,
-                        "first_seen": now,
-                        "last_seen": now,
-                    }
-                    for tag in tags
-                ]
-            )
             batch = env["stock.rfid.read.batch"].create(
                 {
                     "batch_id": str(uuid.uuid4()),
                     "reader_id": reader.id,
                     "company_id": company.id,
                 }
+            )
+            env["stock.rfid.read"].create(
+                [
+                    {
+                        "tag_id": tag.id,
+                        "batch_id": batch.id,
+                        "first_seen": now,
+                        "last_seen": now,
+                    }
+                    for tag in tags
+                ]
             )
             env["stock.rfid.read.exception"].create(
                 [
@@ -391,8 +450,10 @@ def main():
         print(f"{args.clients} client(s), Odoo --workers={args.workers}; {load()}")
         print(
             f"{'reads/run':>10} {'runs':>5} {'reads/s':>10} {'p95 ms/1k':>10} "
-            f"{'ORM reads/s':>12} {'ratio':>7}  accepted/duplicates/invalid"
+            f"{'ORM reads/s':>12} {'ratio':>7} {'odoo cpu':>9} {'pg cpu':>7}"
+            "  accepted/duplicates/invalid (CPU: ms per 1,000 reads)"
         )
+        meter = CpuMeter(args.db, server)
         for size in map(int, args.sizes.split(",")):
             runs_by_client = [
                 [
@@ -401,12 +462,16 @@ def main():
                 ]
                 for _reader in readers
             ]
+            meter.start()
             rate, p95, counts = bench_size(args, url, readers, runs_by_client)
+            odoo_cpu, pg_cpu = meter.stop()
+            thousands = size * args.runs * len(readers) / 1000
             orm_rate = orm_reads_per_second(registry, reader_ids[0], runs_by_client[0])
             print(
                 f"{size:>10} {args.runs:>5} {rate:>10.0f} {p95 * 1000:>10.1f} "
-                f"{orm_rate:>12.0f} {rate / orm_rate:>7.2f}  "
-                f"{counts[0]}/{counts[1]}/{counts[2]}"
+                f"{orm_rate:>12.0f} {rate / orm_rate:>7.2f} "
+                f"{odoo_cpu * 1000 / thousands:>9.1f} {pg_cpu * 1000 / thousands:>7.1f}"
+                f"  {counts[0]}/{counts[1]}/{counts[2]}"
             )
             slowest = rate if slowest is None else min(slowest, rate)
         print(load())

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..lib import adapters, read_batch
+from ..lib import adapters, gc_pause, read_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -39,18 +39,20 @@ class RfidGateway(http.Controller):
         """Ingest a batch of reads (schema rfid-read-batch/1) posted by a
         reader with its key in ``Authorization: Bearer`` or ``X-Api-Key``.
         Form fields (a body of the wrong type, refused) are taken here, not
-        logged by Odoo as ignored arguments with the whole body."""
+        logged by Odoo as ignored arguments with the whole body. The body is
+        decoded and ingested with the cyclic garbage collector paused."""
         body, error = self._read_body(JSON_TYPES)
         if error:
             return error
         reader, error = self._authenticate()
         if error:
             return error
-        try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError) as parse_error:
-            return self._error(400, "invalid_json", str(parse_error))
-        return self._ingest(reader, payload)
+        with gc_pause.paused():
+            try:
+                payload = json.loads(body)
+            except (ValueError, RecursionError) as parse_error:
+                return self._error(400, "invalid_json", str(parse_error))
+            return self._ingest(reader, payload)
 
     @http.route(["/rfid/v1/impinj/reads", "/rfid/v1/zebra/reads"], **ROUTE_OPTIONS)
     def post_native_reads(self, **_form):

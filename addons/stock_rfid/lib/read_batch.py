@@ -72,12 +72,29 @@ def _optional_number(item, key, kind, index):
     raise BatchError("invalid_read", f"reads[{index}].{key}: {value!r} is not a number")
 
 
+def _second(value):
+    """``value``, an RFC 3339 timestamp, without its fraction of a second
+    (kept at the second, its parsed value is the same): the reads of a
+    batch, each at its millisecond, mostly share their seconds."""
+    if value[19:20] == "." and value[20:21].isdigit():
+        return value[:19] + value[20:].lstrip("0123456789")
+    return value
+
+
 def _parse_time(value, index, key, times):
     """``parse_datetime`` of a read's time, through ``times``, the batch's
-    {text: datetime}: the reads of one inventory round share their times."""
-    moment = times.get(value) if isinstance(value, str) else None
+    {text to the second: datetime}."""
+    where = f"reads[{index}].{key}"
+    if not isinstance(value, str):
+        return parse_datetime(value, where)
+    second = _second(value)
+    moment = times.get(second)
     if moment is None:
-        moment = times[value] = parse_datetime(value, f"reads[{index}].{key}")
+        try:
+            moment = parse_datetime(second, where)
+        except BatchError:  # raised again for the text sent, named in the error
+            moment = parse_datetime(value, where)
+        times[second] = moment
     return moment
 
 

@@ -8,8 +8,10 @@ class StockRfidRead(models.Model):
     writer and their dates): its reader and first and last seen say who and
     when, and each row written costs four columns and two foreign key checks
     less. Its company is its tag's (the gateway registers tags in the
-    reader's company): stored, it would cost every row a foreign key check
-    and an index entry for a value the tag holds."""
+    reader's company) and its reader is its batch's (a read is created by a
+    batch; the later reads merged into it are of the same reader): stored,
+    each would cost every row a foreign key check and an index entry for a
+    value another row holds."""
 
     _name = "stock.rfid.read"
     _description = "RFID Read"
@@ -20,10 +22,12 @@ class StockRfidRead(models.Model):
     tag_id = fields.Many2one(
         "stock.rfid.tag", required=True, ondelete="cascade", index=True
     )
-    reader_id = fields.Many2one("stock.rfid.reader", required=True, index=True)
     antenna_id = fields.Many2one("stock.rfid.antenna")
     location_id = fields.Many2one("stock.location", string="Read Point")
-    batch_id = fields.Many2one("stock.rfid.read.batch", index=True)
+    batch_id = fields.Many2one(
+        "stock.rfid.read.batch", required=True, index=True, ondelete="restrict"
+    )
+    reader_id = fields.Many2one(related="batch_id.reader_id")
     first_seen = fields.Datetime(required=True)
     last_seen = fields.Datetime(required=True, index=True)
     rssi_dbm = fields.Float(string="Best RSSI (dBm)")

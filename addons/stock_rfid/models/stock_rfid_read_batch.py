@@ -155,7 +155,7 @@ class StockRfidReadBatch(models.Model):
                 merges.append((latest[0], sighting))
             else:
                 creations.append(sighting)
-        self._create_reads(reader, creations, tag_ids, points)
+        self._create_reads(creations, tag_ids, points)
         self._merge_reads(merges)
         self._fill_portals(sightings, tag_ids, points)
         return len(creations)
@@ -210,15 +210,17 @@ class StockRfidReadBatch(models.Model):
         """{tag id: (read id, first seen, last seen)}: the latest read of
         each tag by ``reader`` that may be within the window of a sighting."""
         Read = self.env["stock.rfid.read"]
-        Read.flush_model(["tag_id", "reader_id", "first_seen", "last_seen"])
+        Read.flush_model(["tag_id", "batch_id", "first_seen", "last_seen"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT ON (tag_id) tag_id, id, first_seen, last_seen
-                  FROM stock_rfid_read
-                 WHERE reader_id = %s AND tag_id = ANY(%s::int[])
-                   AND last_seen >= %s AND first_seen <= %s
-              ORDER BY tag_id, last_seen DESC, id DESC
+                SELECT DISTINCT ON (r.tag_id) r.tag_id, r.id, r.first_seen,
+                       r.last_seen
+                  FROM stock_rfid_read r
+                  JOIN stock_rfid_read_batch b ON b.id = r.batch_id
+                 WHERE b.reader_id = %s AND r.tag_id = ANY(%s::int[])
+                   AND r.last_seen >= %s AND r.first_seen <= %s
+              ORDER BY r.tag_id, r.last_seen DESC, r.id DESC
                 """,
                 reader.id,
                 literal({tag_ids[sighting.epc] for sighting in sightings}),
@@ -228,12 +230,13 @@ class StockRfidReadBatch(models.Model):
         )
         return {tag_id: (read_id, first, last) for tag_id, read_id, first, last in rows}
 
-    def _create_reads(self, reader, sightings, tag_ids, points):
+    def _create_reads(self, sightings, tag_ids, points):
         """Insert one read per sighting in one INSERT from arrays: the hot
         path of the gateway, where an ORM create of thousands of rows costs
         most of a batch (the model has no computed, tracked nor defaulted
-        stored field besides read_count, given here). ``points`` as
-        ``_read_points`` gives them. Returns the number of reads."""
+        stored field besides read_count, given here; the reader is the
+        batch's). ``points`` as ``_read_points`` gives them. Returns the
+        number of reads."""
         if not sightings:
             return 0
         located = [points.get(s.antenna, points[None]) for s in sightings]
@@ -242,12 +245,11 @@ class StockRfidReadBatch(models.Model):
                 """
                 INSERT INTO stock_rfid_read
                        (tag_id, antenna_id, location_id, first_seen, last_seen,
-                        rssi_dbm, read_count, reader_id, batch_id)
-                SELECT v.*, %s, %s
+                        rssi_dbm, read_count, batch_id)
+                SELECT v.*, %s
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::timestamp[],
                               %s::timestamp[], %s::float8[], %s::int[]) AS v
                 """,
-                reader.id,
                 self.id,
                 literal(tag_ids[sighting.epc] for sighting in sightings),
                 literal(antenna_id for antenna_id, _location_id in located),

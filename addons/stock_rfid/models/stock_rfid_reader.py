@@ -5,7 +5,7 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..lib import read_batch
+from ..lib import gc_pause, read_batch
 
 KEY_PREFIX_SIZE = 8  # characters of the key kept in clear to find its reader
 MANAGER_GROUP = "stock_rfid.group_rfid_manager"
@@ -135,9 +135,14 @@ class StockRfidReader(models.Model):
         """Validate ``payload``, check it comes from this reader and ingest
         it. Raises read_batch.BatchError, before any write, for a payload
         that cannot be ingested (403 ``wrong_reader`` for a batch of another
-        reader)."""
+        reader). Runs with the cyclic garbage collector paused (see
+        lib/gc_pause.py)."""
         self.ensure_one()
-        batch = read_batch.parse(payload)
+        with gc_pause.paused():
+            return self._ingest_parsed(read_batch.parse(payload))
+
+    def _ingest_parsed(self, batch):
+        """Ingest ``batch`` (read_batch.Batch) of this reader."""
         if batch.reader_id != self.identifier:
             raise read_batch.BatchError(
                 "wrong_reader",

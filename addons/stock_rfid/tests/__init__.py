@@ -5,6 +5,7 @@ from . import (
     test_rfid_concurrency,
     test_rfid_count,
     test_rfid_gateway,
+    test_rfid_gc_pause,
     test_rfid_ingest,
     test_rfid_js,
     test_rfid_nomenclature,

@@ -1,7 +1,10 @@
 import hashlib
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import RfidCommon, sgtin
 
@@ -155,6 +158,43 @@ class TestRfidIngest(RfidCommon):
         self.assertEqual(Read.search([("company_id", "=", self.company.id)]), row)
         other = self.env["res.company"].create({"name": "RFID other company"})
         self.assertFalse(Read.search([("company_id", "=", other.id)]))
+
+    def test_read_reader_is_its_batch_reader(self):
+        self._ingest([self.epc_product])
+        other = self.reader.copy({"identifier": "reader-2"})
+        self._ingest([self.epc_product], reader=other)
+        Read = self.env["stock.rfid.read"]
+        rows = self._reads(self.epc_product)
+        self.assertEqual(rows.mapped("reader_id"), rows.batch_id.reader_id)
+        self.assertEqual(Read.search([("reader_id", "=", other.id)]).reader_id, other)
+        groups = dict(
+            Read._read_group([("id", "in", rows.ids)], ["reader_id"], ["__count"])
+        )
+        self.assertEqual(groups, {self.reader: 1, other: 1})
+        self.assertEqual(self.reader.read_count, 1)
+
+    def test_batch_with_reads_cannot_be_deleted(self):
+        self._ingest([self.epc_product])
+        batch = self._reads(self.epc_product).batch_id
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            batch.unlink()
+
+    def test_fractions_of_a_second_are_dropped(self):
+        self._ingest(
+            [
+                read(self.epc_product, "2025-03-01T10:00:00.250+01:00"),
+                read(self.epc_product, "2025-03-01T09:00:01.999999Z"),
+            ]
+        )
+        row = self._reads(self.epc_product)
+        self.assertEqual(str(row.first_seen), "2025-03-01 09:00:00")
+        self.assertEqual(str(row.last_seen), "2025-03-01 09:00:01")
+        with self.assertRaisesRegex(ValidationError, r"10:00:00\.x\+01:00"):
+            self._ingest([read(self.epc_product, "2025-03-01T10:00:00.x+01:00")])
 
     def test_invalid_epc_is_listed_and_kept_as_exception(self):
         gid = "3574257BF7194E4000001A85"

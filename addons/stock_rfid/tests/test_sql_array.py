@@ -20,3 +20,16 @@ class TestSqlArray(TransactionCase):
         moment = datetime(2025, 3, 1, 10, 0, 30)
         self.assertEqual(self._round_trip([moment, None], "timestamp"), [moment, None])
         self.assertEqual(self._round_trip([], "int"), [])
+
+    def test_columns_of_one_type_round_trip(self):
+        """A batch's columns, of one type, are joined at once."""
+        moments = [datetime(2025, 3, 1, 10, 0, 30), datetime(2025, 3, 1, 10, 0, 0, 5)]
+        self.assertEqual(self._round_trip(moments, "timestamp"), moments)
+        self.assertEqual(self._round_trip([1, 2, -3], "int"), [1, 2, -3])
+        self.assertEqual(self._round_trip([None, None], "int"), [None, None])
+        self.assertEqual(self._round_trip([2, -48.5], "float8"), [2, -48.5])
+        texts = ["urn:epc:id:sgtin:0614141.812345.6789", "NULL", "", "a,b", "{c}"]
+        self.assertEqual(self._round_trip(texts, "varchar"), texts)
+        for escaped in (['a"b', "c"], ["c\\d", "e"]):
+            self.assertEqual(self._round_trip(escaped, "varchar"), escaped)
+        self.assertEqual(literal(iter([1, None])), "{1,NULL}")
