@@ -1,4 +1,5 @@
 from . import (
+    product_product,
     purchase_order,
     purchase_order_day,
     purchase_order_line,

@@ -550,6 +550,7 @@ class StockThresholdReorder(models.AbstractModel):
         products = self._prefetch_products(
             [p["product_id"] for proposals in additions.values() for p in proposals]
         )
+        self._prefetch_line_names(additions, products)
         distributions = {}
         vals_list = [
             self._prepare_line_values(
@@ -565,6 +566,20 @@ class StockThresholdReorder(models.AbstractModel):
         touched |= self.env["purchase.order"].concat(*additions)
         self._add_origin(touched - new_orders)
         return touched
+
+    def _prefetch_line_names(self, additions, products):
+        """Load the names and purchase descriptions of the products in the
+        languages of the vendors, one query per language: Odoo's line
+        preparation reads them one product at a time."""
+        by_lang = defaultdict(set)
+        for order, proposals in additions.items():
+            lang = order.partner_id.lang
+            by_lang[lang].update(p["product_id"] for p in proposals)
+        for lang, product_ids in by_lang.items():
+            lang_products = self.env["product.product"].browse(
+                [products[product_id].id for product_id in product_ids]
+            )
+            lang_products.with_context(lang=lang).mapped("description_purchase")
 
     def _create_orders(self, new_orders):
         """Create the new RFQs in one batch. Odoo's preparation reads the
@@ -615,8 +630,14 @@ class StockThresholdReorder(models.AbstractModel):
         memoises the analytic distribution per category and vendor."""
         seller = self.env["product.supplierinfo"].browse(proposal["supplierinfo_id"])
         uom = self.env["uom.uom"].browse(proposal["uom_id"])
+        # Odoo names the line under the seller: see product.product.
         vals = self.env["purchase.order.line"]._prepare_purchase_order_line(
-            product, proposal["quantity"], uom, self.env.company, seller, order
+            product.with_context(threshold_seller_name=True),
+            proposal["quantity"],
+            uom,
+            self.env.company,
+            seller,
+            order,
         )
         vals.update(
             order_id=order.id,
