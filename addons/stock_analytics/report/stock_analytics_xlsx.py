@@ -1,5 +1,7 @@
 import itertools
 
+import pytz
+
 from odoo import models
 
 # (row key, header, cell kind) per report; kinds pick the writer and format
@@ -179,12 +181,25 @@ class StockAnalyticsXlsx(models.AbstractModel):
                 write = sheet.write_string
             elif kind == "char":
                 names, write = None, sheet.write_string
-            elif kind in ("date", "datetime"):
+            elif kind == "date":
                 names, write = None, sheet.write_datetime
+            elif kind == "datetime":
+                names, write = None, self._get_local_datetime_writer(sheet)
             else:
                 names, write = None, sheet.write_number
             writers.append((col, key, write, formats.get(kind), names))
         return writers
+
+    def _get_local_datetime_writer(self, sheet):
+        """A writer of stored (naive UTC) datetimes in the user's time zone,
+        where the reports cut their days, weeks and months."""
+        tz = pytz.timezone(self.env["stock.analytics"]._get_tz())
+
+        def write(row, col, value, cell_format):
+            local = pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+            return sheet.write_datetime(row, col, local, cell_format)
+
+        return write
 
     def _update_names(self, writers, rows):
         """Read the display names of the records of ``rows`` not read yet,

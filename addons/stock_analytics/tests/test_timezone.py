@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
+from io import BytesIO
 
+import openpyxl
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -111,3 +113,33 @@ class TestTimezone(AnalyticsCommon):
     def test_dead_stock_local_idle_days(self):
         (row,) = self.local.get_dead_stock(days=0, **self.filters)
         self.assertEqual(row["idle_days"], (self.local_today - self.day).days)
+
+    def test_xlsx_dead_stock_local_last_outgoing(self):
+        """The last outgoing datetime is written in the user's time zone (the
+        sale at 00:30 there, 10:30 the day before in UTC)."""
+        wizard = (
+            self.env["stock.analytics.wizard"]
+            .with_user(self.user)
+            .create(
+                {
+                    "report": "dead_stock",
+                    "days": 0,
+                    "warehouse_ids": [(6, 0, self.wh_1.ids)],
+                    "product_ids": [(6, 0, self.product_std.ids)],
+                }
+            )
+        )
+        content, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.user)
+            ._render_xlsx(
+                "stock_analytics.stock_analytics_xlsx_report", wizard.ids, None
+            )
+        )
+        sheet = openpyxl.load_workbook(BytesIO(content))["Dead Stock"]
+        header = [cell.value for cell in sheet[1]]
+        (row,) = sheet.iter_rows(min_row=2, values_only=True)
+        self.assertEqual(
+            row[header.index("Last Outgoing")],
+            datetime.combine(self.day, time(0, 30)),
+        )
