@@ -34,15 +34,24 @@ class SaleOrder(models.Model):
     def _is_threshold_blocked(self):
         """Whether the user may not confirm these orders: a line breaches a
         threshold of a company that blocks, and the user is no sales
-        manager. Code running in superuser mode (e-commerce payments, portal
-        signatures) confirms as it always did."""
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+        manager (see ``_is_threshold_block_exempt``)."""
+        if self._is_threshold_block_exempt():
             return False
         return bool(
             self._get_threshold_breaching_lines().filtered(
                 lambda line: line.company_id.sale_threshold_confirm_check == "block"
             )
         )
+
+    def _is_threshold_block_exempt(self):
+        """Whether this confirmation is never blocked: sales managers, and
+        code running in superuser mode (e-commerce payments, portal
+        signatures), which confirms as it always did. A hook for the
+        integrations whose confirmations must not be refused (the Point of
+        Sale, where the goods are already gone): the exemption must be a
+        right of the user, not a context key alone, which any RPC client
+        can send."""
+        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
 
     def _get_threshold_breaching_lines(self):
         """Lines of the orders to confirm whose company checks the stock and
