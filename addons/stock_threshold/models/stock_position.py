@@ -1,12 +1,30 @@
+import io
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import numpy as np
+import psycopg2.extensions
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools.status import STATUS_SELECTION
+
 OPEN_MOVE_STATES = ("waiting", "confirmed", "assigned", "partially_available")
+# Rows of ``_governed_inputs_query``, read by a binary COPY: the field count
+# (int2), then per field its length (int4) and value, big-endian.
+INPUT_FIELDS = (
+    ("kind", ">i4"),
+    ("product_id", ">i4"),
+    ("scope_id", ">i4"),
+    ("day", ">i4"),
+    ("a", ">f8"),
+    ("b", ">f8"),
+    ("c", ">f8"),
+    ("d", ">f8"),
+)
 FIGURES = (
     "on_hand",
     "reserved",
@@ -581,6 +599,225 @@ SELECT product_id, scope_id, rule_id, on_hand, reserved, free, incoming,
             ),
             now=now,
         )
+
+    # ------------------------------------------------------------------
+    # Full evaluation of the governed pairs (stored statuses)
+    # ------------------------------------------------------------------
+    def _governed_inputs_query(self, location_ids, product_ids, now):
+        """What the evaluation of the governed pairs reads, already grouped
+        per pair (and per day for open moves), as rows of one shape
+        ``INPUT_FIELDS``: ``kind`` 0, the governing rule and the unit's
+        rounding of each pair (``day`` is the rule id, ``a`` the rounding);
+        1, quants (``a`` on hand, ``b`` reserved); 2, open moves in
+        (``a`` incoming, ``b`` on order, ``c`` in transit); 3, open moves
+        out (``a`` outgoing); 4, usage (``a`` used, ``b`` the last move out
+        in microseconds since the epoch, NaN without any); 5, the rules
+        (``product_id`` is the rule id, ``scope_id`` 1 for levels in days of
+        cover, ``day`` its lead time, ``a``, ``b``, ``c`` its minimum,
+        safety stock and maximum, ``d`` its dead stock period). The same
+        CTEs as ``_positions_query``: the sources of every figure are
+        shared with the live API."""
+        rules = self.env["stock.threshold.rule"]._governing_rules_query(
+            product_ids, location_ids, own_scope_only=True
+        )
+        return SQL(
+            """
+WITH %(activity)s,
+governing AS (%(rules)s)
+SELECT 0, product_id, location_id, rule_id, rounding::float8, 0::float8, 0::float8,
+       0::float8
+  FROM governing
+UNION ALL
+SELECT 1, product_id, scope_id, 0, on_hand, reserved, 0, 0 FROM quant
+UNION ALL
+SELECT 2, product_id, scope_id, day, incoming, on_order, in_transit, 0 FROM move_in
+UNION ALL
+SELECT 3, product_id, scope_id, day, outgoing, 0, 0, 0 FROM move_out
+UNION ALL
+SELECT 4, product_id, scope_id, 0, used,
+       COALESCE((EXTRACT(EPOCH FROM last_out) * 1000000)::float8, 'NaN'), 0, 0
+  FROM usage
+UNION ALL
+SELECT 5, id, (threshold_type = 'days')::int,
+       COALESCE(NULLIF(lead_days, 0), %(lead_days)s),
+       COALESCE(min_value, 0)::float8, COALESCE(safety_value, 0)::float8,
+       COALESCE(max_value, 0)::float8, COALESCE(dead_stock_days, 0)::float8
+  FROM stock_threshold_rule WHERE company_id = ANY(%(companies)s)""",
+            activity=self._activity_ctes(location_ids, product_ids, now),
+            rules=rules,
+            lead_days=self._get_default_lead_days() or 0,
+            companies=self.env.companies.ids,
+        )
+
+    def _copy_records(self, query, dtype_fields):
+        """Rows of ``query`` (no NULL, fixed-size columns of ``dtype_fields``)
+        as a numpy record array, read by a binary COPY: no Python object per
+        value."""
+        dtype = np.dtype(
+            [("count", ">i2")]
+            + [
+                item
+                for name, kind in dtype_fields
+                for item in ((f"{name}_len", ">i4"), (name, kind))
+            ]
+        )
+        cr = self.env.cr
+        buffer = io.BytesIO()
+        copy = b"COPY (%s) TO STDOUT (FORMAT binary)" % cr.mogrify(
+            query.code, query.params
+        )
+        # COPY does not support an asynchronous wait callback (as in
+        # odoo.models, _load_records_create's COPY FROM)
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            cr.copy_expert(copy, buffer)
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+        cr.sql_log_count += 1  # counted as the query it is
+        data = buffer.getbuffer()
+        header = 19  # signature, flags and header extension length
+        size = (len(data) - header - 2) // dtype.itemsize
+        records = np.frombuffer(data, dtype=dtype, offset=header, count=size)
+        # every row has the field count and lengths of the template (a NULL
+        # would have no value and a length of -1)
+        template = np.zeros(1, dtype=dtype)
+        template["count"] = len(dtype_fields)
+        framing = [np.arange(2)]
+        for name, kind in dtype_fields:
+            template[f"{name}_len"] = np.dtype(kind).itemsize
+            offset = dtype.fields[f"{name}_len"][1]
+            framing.append(np.arange(offset, offset + 4))
+        framing = np.concatenate(framing)
+        template_bytes = np.frombuffer(template.tobytes(), np.uint8)
+        raw = np.frombuffer(
+            data, np.uint8, offset=header, count=size * dtype.itemsize
+        ).reshape(size, dtype.itemsize)
+        if (
+            len(data) != header + size * dtype.itemsize + 2
+            or (raw[:, framing] != template_bytes[framing]).any()
+        ):
+            raise ValueError("Unexpected COPY row shape (a NULL value?)")
+        return {name: records[name].astype(kind[1:]) for name, kind in dtype_fields}
+
+    def _evaluate_governed(self, location_ids, product_ids, now):
+        """Evaluate the governed pairs of ``location_ids`` (the pairs whose
+        governing rule is scoped on that very location): returns a dict of
+        numpy arrays, one item per pair sorted by ``key`` (``product_id``
+        << 32 | ``scope_id``): ``product_id``, ``scope_id``, ``rule_id``,
+        the figures (``draft_ordered`` aside), ``days_of_cover`` (NaN
+        without usage), ``min_qty``, ``safety_qty``, ``max_qty``,
+        ``incoming_lead``, ``projected_stockout``, ``dead_stock`` and
+        ``status`` (an index in ``STATUS_SELECTION``).
+
+        The same computation as ``_evaluation_query`` (see there), done
+        with numpy on the inputs grouped by ``_governed_inputs_query``:
+        the same float8 operations in the same order, so that the stored
+        statuses and the live API agree to the last bit (a test checks it).
+        """
+        rows = self._copy_records(
+            self._governed_inputs_query(location_ids, product_ids, now), INPUT_FIELDS
+        )
+        kind = rows["kind"]
+        keys_all = (rows["product_id"].astype(np.int64) << 32) | rows["scope_id"]
+        governing = np.flatnonzero(kind == 0)
+        order = governing[np.argsort(keys_all[governing], kind="stable")]
+        keys = keys_all[order]
+        size = len(keys)
+        if not size:
+            return {"key": keys}
+        result = {
+            "key": keys,
+            "product_id": rows["product_id"][order],
+            "scope_id": rows["scope_id"][order],
+            "rule_id": rows["day"][order],
+        }
+        rounding = rows["a"][order]
+        # position of each fact row in the pairs (-1: not a governed pair)
+        position = np.searchsorted(keys, keys_all)
+        position[position >= size] = 0
+        position[(kind == 0) | (kind == 5) | (keys[position] != keys_all)] = -1
+
+        def total(row_kind, column, where=None):
+            mask = (kind == row_kind) & (position >= 0)
+            if where is not None:
+                mask &= where
+            return np.bincount(
+                position[mask], weights=rows[column][mask], minlength=size
+            )
+
+        # the governing rule's values
+        rule_rows = np.flatnonzero(kind == 5)
+        rule_rows = rule_rows[np.argsort(rows["product_id"][rule_rows])]
+        rule_index = rule_rows[
+            np.searchsorted(rows["product_id"][rule_rows], result["rule_id"])
+        ]
+        in_days = rows["scope_id"][rule_index] == 1
+        lead_days = rows["day"][rule_index]
+        dead_stock_days = rows["d"][rule_index]
+        # lead time of each open move's pair (moves of other pairs: none)
+        move_lead = np.full(len(kind), -1)
+        moving = position >= 0
+        move_lead[moving] = lead_days[position[moving]]
+        within = rows["day"] <= move_lead
+
+        def rnd(values):
+            # odoo.tools.float_round HALF-UP, as rnd() of _evaluation_query
+            normalized = values / rounding
+            return (
+                np.sign(normalized)
+                * np.floor(np.abs(normalized) * (1 + 2**-52) + 0.5)
+                * rounding
+            )
+
+        on_hand_sum = total(1, "a")
+        incoming_lead = total(2, "a", within)
+        forecast_lead = rnd(on_hand_sum + incoming_lead - total(3, "a", within))
+        on_hand = result["on_hand"] = rnd(on_hand_sum)
+        reserved = result["reserved"] = rnd(total(1, "b"))
+        incoming = result["incoming"] = rnd(total(2, "a"))
+        result["in_transit"] = rnd(total(2, "c"))
+        result["on_order"] = rnd(total(2, "b"))
+        outgoing = result["outgoing"] = rnd(total(3, "a"))
+        daily_usage = result["daily_usage"] = total(4, "a") / float(
+            self._get_usage_days()
+        )
+        free = result["free"] = rnd(on_hand - reserved)
+        forecast = result["forecast"] = rnd(on_hand + incoming - outgoing)
+        factor = np.where(in_days, daily_usage, 1.0)
+        min_qty = result["min_qty"] = rows["a"][rule_index] * factor
+        safety_qty = result["safety_qty"] = rows["b"][rule_index] * factor
+        max_qty = result["max_qty"] = rows["c"][rule_index] * factor
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result["days_of_cover"] = np.where(
+                daily_usage > 0, (free + incoming_lead) / daily_usage, np.nan
+            )
+        result["projected_stockout"] = forecast_lead < 0
+        last_out = np.full(size, np.nan)
+        usage_rows = (kind == 4) & (position >= 0)
+        last_out[position[usage_rows]] = rows["b"][usage_rows]
+        now_us = (now - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+        with np.errstate(invalid="ignore"):
+            result["dead_stock"] = (
+                (dead_stock_days > 0)
+                & (on_hand > 0)
+                & (np.isnan(last_out) | (last_out < now_us - dead_stock_days * 86400e6))
+            )
+        codes = [code for code, _label in STATUS_SELECTION]
+        result["status"] = np.select(
+            [
+                free <= 0,
+                forecast < safety_qty,
+                forecast < min_qty,
+                (max_qty > 0) & (forecast > max_qty),
+            ],
+            [
+                codes.index(code)
+                for code in ("out_of_stock", "below_safety", "below_min", "overstock")
+            ],
+            codes.index("ok"),
+        )
+        return result
 
     def _format_position(self, row, scope_key, scope_id):
         """The public shape of a position (JSON-serialisable)."""

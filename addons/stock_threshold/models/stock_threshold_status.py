@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+import numpy as np
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -10,7 +12,7 @@ from .stock_position import FIGURES
 STATUS_PRIORITY = {code: index for index, (code, _label) in enumerate(STATUS_SELECTION)}
 # Draft RFQ quantities are read live through the position hook, not stored.
 STORED_FIGURES = tuple(name for name in FIGURES if name != "draft_ordered")
-# Columns the evaluation writes, in the order of its SELECT list.
+# Columns the evaluation writes (and compares with the stored rows).
 STORED_COLUMNS = (
     "rule_id",
     "status",
@@ -242,17 +244,19 @@ class StockThresholdStatus(models.Model):
         )
 
     def _evaluate_company(self, product_ids, location_ids):
-        """Evaluation for the one company of the environment, in one
-        statement: evaluate the governed pairs, delete the rows no rule
-        governs any more, and write only the rows that changed. Returns the
-        number of rows written."""
+        """Evaluation for the one company of the environment: evaluate the
+        governed pairs (``stock.position._evaluate_governed``), compare them
+        with the stored rows, then delete the rows no rule governs any more
+        and write the rows that changed, in one statement (none when
+        nothing changed). Returns the number of rows written."""
         self.env.flush_all()
         scopes = self._get_rule_scopes(location_ids)
-        with self.env["stock.position"]._without_jit():
-            self.env.cr.execute(
-                self._evaluation_upsert_query(scopes, product_ids, location_ids)
-            )
-            changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        now = fields.Datetime.now()
+        Position = self.env["stock.position"]
+        with Position._without_jit():
+            evaluated = Position._evaluate_governed(scopes, product_ids, now)
+            stored = self._read_stored(product_ids, location_ids)
+            changed = self._write_evaluated(evaluated, stored, now)
         self.invalidate_model()
         self._after_evaluation(changed, product_ids, location_ids)
         return len(changed)
@@ -264,6 +268,177 @@ class StockThresholdStatus(models.Model):
         Alert._sync_statuses(changed)
         Alert._resolve_orphans(product_ids, location_ids)
 
+    def _get_stored_values(self, evaluated):
+        """``{column: numpy array}``: the ``STORED_COLUMNS`` of the evaluated
+        pairs (see ``_evaluate_governed``) as the rows store them; figures
+        derived from the usage are stored to a fixed precision, so that
+        float noise never counts as a change. Status codes are indexes in
+        ``STATUS_SELECTION`` and NaN is NULL."""
+
+        def fixed(values, factor):
+            return np.round(values * factor) / factor
+
+        values = {name: evaluated[name] for name in STORED_FIGURES}
+        values.update(
+            rule_id=evaluated["rule_id"],
+            status=evaluated["status"],
+            status_priority=np.array(list(STATUS_PRIORITY.values()))[
+                evaluated["status"]
+            ],
+            to_reorder=evaluated["forecast"] < evaluated["min_qty"],
+            daily_usage=fixed(evaluated["daily_usage"], 1e6),
+            days_of_cover=fixed(evaluated["days_of_cover"], 1e4),
+            has_usage=~np.isnan(evaluated["days_of_cover"]),
+            min_qty=fixed(evaluated["min_qty"], 1e4),
+            safety_qty=fixed(evaluated["safety_qty"], 1e4),
+            max_qty=fixed(evaluated["max_qty"], 1e4),
+            projected_stockout=evaluated["projected_stockout"],
+            dead_stock=evaluated["dead_stock"],
+        )
+        return {name: values[name] for name in STORED_COLUMNS}
+
+    def _read_stored(self, product_ids, location_ids):
+        """The stored rows of the evaluated products and locations of the
+        environment's companies, as numpy arrays (``id``, ``key`` as in
+        ``_evaluate_governed`` and the ``STORED_COLUMNS`` as
+        ``_get_stored_values`` gives them, NULL as NaN or -1), sorted by
+        ``key``."""
+        where = [SQL("company_id = ANY(%s)", self.env.companies.ids)]
+        if product_ids is not None:
+            where.append(SQL("product_id = ANY(%s)", list(product_ids)))
+        if location_ids is not None:
+            where.append(SQL("location_id = ANY(%s)", list(location_ids)))
+        columns = [SQL("id"), SQL("product_id"), SQL("location_id")]
+        fields_ = [("id", ">i4"), ("product_id", ">i4"), ("location_id", ">i4")]
+        for name in STORED_COLUMNS:
+            if name == "status":
+                expression = SQL(
+                    "CASE status %s ELSE -1 END",
+                    SQL(" ").join(
+                        SQL("WHEN %s THEN %s", code, index)
+                        for index, (code, _label) in enumerate(STATUS_SELECTION)
+                    ),
+                )
+                kind = ">i4"
+            elif self._fields[name].type in ("integer", "many2one"):
+                expression, kind = SQL("COALESCE(%s, -1)", SQL.identifier(name)), ">i4"
+            elif self._fields[name].type == "boolean":
+                expression = SQL("COALESCE(%s::int, -1)", SQL.identifier(name))
+                kind = ">i4"
+            else:
+                expression = SQL("COALESCE(%s::float8, 'NaN')", SQL.identifier(name))
+                kind = ">f8"
+            columns.append(expression)
+            fields_.append((name, kind))
+        stored = self.env["stock.position"]._copy_records(
+            SQL(
+                "SELECT %s FROM stock_threshold_status WHERE %s",
+                SQL(", ").join(columns),
+                SQL(" AND ").join(where),
+            ),
+            fields_,
+        )
+        key = (stored.pop("product_id").astype(np.int64) << 32) | stored.pop(
+            "location_id"
+        )
+        order = np.argsort(key, kind="stable")
+        stored = {name: values[order] for name, values in stored.items()}
+        stored["key"] = key[order]
+        return stored
+
+    def _write_evaluated(self, evaluated, stored, now):
+        """Delete the ``stored`` rows that are not ``evaluated`` any more,
+        insert or update the evaluated rows that are new or differ (NULL
+        and NaN count as equal, as IS NOT DISTINCT FROM), in one statement.
+        Returns the statuses written."""
+        keys = evaluated["key"]
+        size = len(keys)
+        # position of each evaluated pair in the stored rows
+        position = np.searchsorted(stored["key"], keys)
+        found = position < len(stored["key"])
+        found[found] = stored["key"][position[found]] == keys[found]
+        changed = ~found
+        new = self._get_stored_values(evaluated) if size else {}
+        for name in new:
+            old = stored[name][position[found]]
+            value = new[name]
+            if value.dtype == bool:
+                value = value.astype(np.int32)
+            same = old == value[found]
+            if value.dtype.kind == "f":
+                same |= np.isnan(old) & np.isnan(value[found])
+            changed[found] |= ~same
+        present = np.zeros(len(stored["key"]), dtype=bool)
+        present[position[found]] = True
+        stale = stored["id"][~present]
+        rows = np.flatnonzero(changed)
+        if not len(rows):
+            if len(stale):
+                self.env.cr.execute(
+                    SQL(
+                        "DELETE FROM stock_threshold_status WHERE id = ANY(%s)",
+                        stale.tolist(),
+                    )
+                )
+            return self.browse()
+
+        def column(name):
+            values = new[name][rows]
+            if values.dtype.kind == "f":
+                return [None if value != value else value for value in values.tolist()]
+            if name == "status":
+                codes = [code for code, _label in STATUS_SELECTION]
+                return [codes[value] for value in values.tolist()]
+            return values.tolist()
+
+        self.env.cr.execute(
+            SQL(
+                """
+WITH stale AS (
+    DELETE FROM stock_threshold_status WHERE id = ANY(%(stale)s)
+)
+INSERT INTO stock_threshold_status AS s (
+    product_id, location_id, product_tmpl_id, warehouse_id, company_id,
+    %(columns)s, changed_at, create_uid, create_date, write_uid, write_date)
+SELECT n.product_id, n.scope_id, p.product_tmpl_id, l.warehouse_id, l.company_id,
+       %(new)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+  FROM unnest(%(arrays)s) AS n(product_id, scope_id, %(columns)s)
+  JOIN product_product p ON p.id = n.product_id
+  JOIN stock_location l ON l.id = n.scope_id
+ON CONFLICT (product_id, location_id) DO UPDATE
+   SET (%(columns)s, changed_at, write_uid, write_date)
+     = (%(excluded)s, EXCLUDED.changed_at, EXCLUDED.write_uid, EXCLUDED.write_date)
+RETURNING s.id""",
+                stale=stale.tolist(),
+                columns=SQL(", ").join(map(SQL.identifier, STORED_COLUMNS)),
+                new=SQL(", ").join(SQL.identifier("n", n) for n in STORED_COLUMNS),
+                excluded=SQL(", ").join(
+                    SQL.identifier("excluded", n) for n in STORED_COLUMNS
+                ),
+                arrays=SQL(", ").join(
+                    [
+                        SQL("%s::int[]", evaluated["product_id"][rows].tolist()),
+                        SQL("%s::int[]", evaluated["scope_id"][rows].tolist()),
+                    ]
+                    + [
+                        SQL("%s::%s[]", column(name), SQL(self._array_type(name)))
+                        for name in STORED_COLUMNS
+                    ]
+                ),
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _array_type(self, name):
+        return {
+            "integer": "int",
+            "many2one": "int",
+            "boolean": "bool",
+            "selection": "varchar",
+        }.get(self._fields[name].type, "float8")
+
     def _get_rule_scopes(self, location_ids=None):
         """Scope locations of the active rules of the allowed companies."""
         domain = [("company_id", "in", self.env.companies.ids)]
@@ -273,90 +448,3 @@ class StockThresholdStatus(models.Model):
             domain, ["scope_location_id"]
         )
         return [location.id for (location,) in groups]
-
-    def _evaluation_upsert_query(self, scopes, product_ids, location_ids):
-        """Upsert of the evaluated governed pairs of ``scopes`` that changed;
-        the rows of the evaluated products and locations that are no longer
-        governed are deleted by the same statement."""
-        Position = self.env["stock.position"]
-        now = fields.Datetime.now()
-        evaluated = Position._positions_query(scopes, product_ids, "governed", now)
-        stale = [SQL("s.company_id = ANY(%s)", self.env.companies.ids)]
-        if product_ids is not None:
-            stale.append(SQL("s.product_id = ANY(%s)", list(product_ids)))
-        if location_ids is not None:
-            stale.append(SQL("s.location_id = ANY(%s)", list(location_ids)))
-        return SQL(
-            """
-WITH evaluated AS MATERIALIZED (%(evaluated)s),
-stale AS (
-    DELETE FROM stock_threshold_status s WHERE %(stale)s
-       AND (s.product_id, s.location_id) NOT IN (
-               SELECT product_id, scope_id FROM evaluated)
-), stored AS (
-    SELECT e.product_id, e.scope_id, %(stored)s FROM evaluated e
-), changed AS (
-    SELECT n.* FROM stored n
-      LEFT JOIN stock_threshold_status s
-             ON s.product_id = n.product_id AND s.location_id = n.scope_id
-     WHERE s.id IS NULL OR (%(current)s) IS DISTINCT FROM (%(new)s)
-)
-INSERT INTO stock_threshold_status AS s (
-    product_id, location_id, product_tmpl_id, warehouse_id, company_id,
-    %(columns)s, changed_at, create_uid, create_date, write_uid, write_date)
-SELECT n.product_id, n.scope_id, p.product_tmpl_id, l.warehouse_id, l.company_id,
-       %(new)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-  FROM changed n
-  JOIN product_product p ON p.id = n.product_id
-  JOIN stock_location l ON l.id = n.scope_id
-ON CONFLICT (product_id, location_id) DO UPDATE
-   SET (%(columns)s, changed_at, write_uid, write_date)
-     = (%(excluded)s, EXCLUDED.changed_at, EXCLUDED.write_uid, EXCLUDED.write_date)
-RETURNING s.id""",
-            evaluated=evaluated,
-            stale=SQL(" AND ").join(stale),
-            stored=SQL(", ").join(
-                SQL("%s AS %s", expression, SQL.identifier(name))
-                for name, expression in self._get_stored_expressions().items()
-            ),
-            columns=SQL(", ").join(map(SQL.identifier, STORED_COLUMNS)),
-            current=SQL(", ").join(SQL.identifier("s", n) for n in STORED_COLUMNS),
-            new=SQL(", ").join(SQL.identifier("n", n) for n in STORED_COLUMNS),
-            excluded=SQL(", ").join(
-                SQL.identifier("excluded", n) for n in STORED_COLUMNS
-            ),
-            now=now,
-            uid=self.env.uid,
-        )
-
-    def _get_stored_expressions(self):
-        """``{column: SQL expression over the evaluated row "e"}``. Figures
-        derived from the usage are stored to a fixed precision, so that
-        float noise never counts as a change."""
-
-        def fixed(name, factor):
-            return SQL("ROUND(%s * %s) / %s", SQL.identifier("e", name), factor, factor)
-
-        expressions = {
-            name: SQL.identifier("e", name)
-            for name in STORED_COLUMNS
-            if name in STORED_FIGURES
-            or name in ("rule_id", "status", "projected_stockout", "dead_stock")
-        }
-        expressions.update(
-            status_priority=SQL(
-                "CASE e.status %s END",
-                SQL(" ").join(
-                    SQL("WHEN %s THEN %s", code, priority)
-                    for code, priority in STATUS_PRIORITY.items()
-                ),
-            ),
-            to_reorder=SQL("e.forecast < e.min_qty"),
-            daily_usage=fixed("daily_usage", 1e6),
-            days_of_cover=fixed("days_of_cover", 1e4),
-            has_usage=SQL("e.days_of_cover IS NOT NULL"),
-            min_qty=fixed("min_qty", 1e4),
-            safety_qty=fixed("safety_qty", 1e4),
-            max_qty=fixed("max_qty", 1e4),
-        )
-        return {name: expressions[name] for name in STORED_COLUMNS}

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged, users
+from odoo.tools import SQL
 
 from .common import ThresholdCommon
 
@@ -238,3 +239,151 @@ class TestThresholdStatus(ThresholdCommon):
         delivery.move_ids.date = fields.Datetime.now() - timedelta(days=29)
         self.env["stock.threshold.status"]._evaluate()
         self.assertFalse(self._status_of().dead_stock)
+
+
+@tagged("post_install", "-at_install")
+class TestThresholdStatusEvaluation(ThresholdCommon):
+    """The stored statuses (evaluated in numpy from grouped inputs) and the
+    live positions (evaluated in SQL) are the same computation: every
+    figure, level, flag and status agrees to the last bit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.threshold_usage_days = 7
+        cls.company.threshold_lead_days = 4
+        kg = cls.env.ref("uom.product_uom_kgm")
+        cls.gram = cls.env.ref("uom.product_uom_gram")
+        cls.bulk = cls._create_product(
+            "Threshold Bulk", cls.categ_child, uom_id=kg.id, uom_po_id=kg.id
+        )
+        Rule = cls.env["stock.threshold.rule"]
+        cls.days_rule = Rule.create(
+            {
+                "warehouse_id": cls.wh_a.id,
+                "product_scope": "category",
+                "categ_id": cls.categ_parent.id,
+                "threshold_type": "days",
+                "safety_value": 3,
+                "min_value": 10,
+                "max_value": 30,
+                "lead_days": 5,
+                "dead_stock_days": 20,
+            }
+        )
+        cls.units_rule = Rule.create(
+            {
+                "warehouse_id": cls.wh_b.id,
+                "product_scope": "all",
+                "safety_value": 2,
+                "min_value": 6.5,
+                "max_value": 8,
+            }
+        )
+
+    def _compare_with_live_positions(self):
+        Status = self.env["stock.threshold.status"]
+        Status._evaluate()
+        scopes = (self.wh_a | self.wh_b).view_location_id.ids
+        products = self.product | self.product_2 | self.bulk
+        live = {
+            row["key"]: row
+            for row in self.env["stock.position"]._read_positions(
+                scopes, products.ids, pairs="governed"
+            )
+        }
+        stored = Status.search(
+            [("product_id", "in", products.ids), ("location_id", "in", scopes)]
+        )
+        self.assertEqual(
+            set(live), {(s.product_id.id, s.location_id.id) for s in stored}
+        )
+        self.env.cr.execute(
+            """SELECT product_id, location_id, rule_id, status, on_hand::float8,
+                      reserved::float8, free::float8, incoming::float8,
+                      in_transit::float8, on_order::float8, outgoing::float8,
+                      forecast::float8, daily_usage::float8, days_of_cover::float8,
+                      min_qty::float8, safety_qty::float8, max_qty::float8,
+                      projected_stockout, dead_stock, to_reorder, has_usage
+                 FROM stock_threshold_status WHERE id = ANY(%s)""",
+            [stored.ids],
+        )
+        statuses = set()
+        for row in self.env.cr.dictfetchall():
+            position = live[row.pop("product_id"), row.pop("location_id")]
+            expected = {
+                name: position[name]
+                for name in (
+                    "rule_id",
+                    "status",
+                    "on_hand",
+                    "reserved",
+                    "free",
+                    "incoming",
+                    "in_transit",
+                    "on_order",
+                    "outgoing",
+                    "forecast",
+                    "projected_stockout",
+                    "dead_stock",
+                )
+            }
+            for name, factor in (
+                ("daily_usage", 1e6),
+                ("days_of_cover", 1e4),
+                ("min_qty", 1e4),
+                ("safety_qty", 1e4),
+                ("max_qty", 1e4),
+            ):
+                value = position[name]
+                expected[name] = (
+                    None if value is None else round(value * factor) / factor
+                )
+            expected["to_reorder"] = position["forecast"] < position["min_qty"]
+            expected["has_usage"] = position["days_of_cover"] is not None
+            self.assertEqual(row, expected)
+            statuses.add(row["status"])
+        return statuses
+
+    def test_stored_statuses_match_live_positions(self):
+        now = fields.Datetime.now()
+        self._add_stock(self.bulk, self.wh_a.lot_stock_id, 12.3456)
+        self._add_stock(self.bulk, self.shelf_a, 0.3333)
+        self._add_stock(self.product_2, self.wh_a.lot_stock_id, 3)
+        self._add_stock(self.product, self.wh_b.lot_stock_id, 9)
+        # usage: 2,500 g over the window, a delivery in grams
+        self._validate(self._delivery(self.wh_a, [(self.bulk, 2500, self.gram)]))
+        # open moves within and beyond the lead time, in two units
+        soon = self._delivery(self.wh_a, [(self.bulk, 1.5, None)])
+        soon.move_ids.date = now + timedelta(days=2)
+        late = self._receipt(self.wh_a, [(self.bulk, 4250, self.gram)])
+        late.move_ids.date = now + timedelta(days=10)
+        self._receipt(self.wh_b, [(self.product, 1, None), (self.bulk, 0.75, None)])
+        self._delivery(self.wh_b, [(self.product, 4, None)]).action_assign()
+        statuses = self._compare_with_live_positions()
+        self.assertGreaterEqual(len(statuses), 3)
+        # then stale rows go, new rows come, changed rows are rewritten
+        self.units_rule.active = False
+        self._add_stock(self.bulk, self.wh_a.lot_stock_id, 7.77)
+        self.days_rule.lead_days = 12
+        self._compare_with_live_positions()
+        self.assertFalse(
+            self._status(self.product, self.wh_b.view_location_id),
+        )
+
+    def test_copy_records_reads_fixed_rows_and_refuses_nulls(self):
+        Position = self.env["stock.position"]
+        shape = [("number", ">i4"), ("value", ">f8")]
+        rows = Position._copy_records(
+            SQL("SELECT n, n / 4.0::float8 FROM generate_series(1, 3) n"), shape
+        )
+        self.assertEqual(rows["number"].tolist(), [1, 2, 3])
+        self.assertEqual(rows["value"].tolist(), [0.25, 0.5, 0.75])
+        self.assertEqual(
+            Position._copy_records(SQL("SELECT 1, 1.0 LIMIT 0"), shape)[
+                "number"
+            ].tolist(),
+            [],
+        )
+        with self.assertRaises(ValueError):
+            Position._copy_records(SQL("SELECT 1, NULL::float8"), shape)
