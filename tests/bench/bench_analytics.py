@@ -24,10 +24,15 @@ Python down, hence apart), and rolls everything back.
 """
 
 import argparse
+import math
+import os
 import time
 import tracemalloc
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
 
 import odoo
 from odoo import fields
@@ -81,7 +86,25 @@ def sql_time(cr):
 
 def build(env, n_moves, n_products, n_locations):
     """Warehouses (5 internal locations each), products, N done moves with
-    move lines and valuation layers, sale lines for a third of deliveries."""
+    move lines and valuation layers, sale lines for a third of deliveries.
+    When a kept bench (``--keep``) is there, reuse its warehouses and
+    products and add only the moves missing to reach ``n_moves``."""
+    warehouses, products = get_kept(env)
+    if warehouses:
+        locations = get_bench_locations(env, warehouses)
+        env.cr.execute(
+            "SELECT COUNT(*), MAX(id) FROM stock_move WHERE name = %s", [MOVE_NAME]
+        )
+        count, last_id = env.cr.fetchone()
+        missing = n_moves - count
+        print(f"kept bench: {count} moves, adding {max(missing, 0)}")
+        if missing > 0:
+            with bulk_load(env.cr):
+                insert_moves(env, missing, products, locations, last_id or 0)
+                link_sale_lines(env, last_id or 0)
+                insert_quants(env, products)
+            analyze(env)
+        return warehouses, products
     n_warehouses = max(1, n_locations // 5)
     warehouses = env["stock.warehouse"].create(
         [{"name": f"Bench WH {i}", "code": f"BA{i}"} for i in range(n_warehouses)]
@@ -93,9 +116,7 @@ def build(env, n_moves, n_products, n_locations):
             for j in range(4)
         ]
     )
-    locations = env["stock.location"].search(
-        [("warehouse_id", "in", warehouses.ids), ("usage", "=", "internal")]
-    )
+    locations = get_bench_locations(env, warehouses)
     categ = env["product.category"].create(
         {"name": "Bench", "property_cost_method": "fifo"}
     )
@@ -104,11 +125,43 @@ def build(env, n_moves, n_products, n_locations):
         products = insert_products(env, n_products, categ)
         insert_moves(env, n_moves, products, locations)
         insert_sale_lines(env, products)
-        insert_quants(env)
-    env.cr.execute(
-        "ANALYZE stock_move, stock_move_line, stock_valuation_layer, stock_quant"
-    )
+        insert_quants(env, products)
+    analyze(env)
     return warehouses, products
+
+
+MOVE_NAME = "bench analytics"
+
+
+def get_kept(env):
+    """The warehouses and products of a bench kept by ``--keep``, if any."""
+    warehouses = env["stock.warehouse"].search(
+        [("name", "=like", "Bench WH %"), ("code", "=like", "BA%")], order="id"
+    )
+    if not warehouses:
+        return warehouses, env["product.product"]
+    env.cr.execute(
+        """
+        SELECT pp.id FROM product_product pp
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+          JOIN product_category c ON c.id = pt.categ_id
+         WHERE c.name = 'Bench' ORDER BY pp.id
+        """
+    )
+    return warehouses, env["product.product"].browse(r[0] for r in env.cr.fetchall())
+
+
+def get_bench_locations(env, warehouses):
+    return env["stock.location"].search(
+        [("warehouse_id", "in", warehouses.ids), ("usage", "=", "internal")]
+    )
+
+
+def analyze(env):
+    env.cr.execute(
+        "ANALYZE stock_move, stock_move_line, stock_valuation_layer, stock_quant,"
+        " sale_order_line"
+    )
 
 
 @contextmanager
@@ -169,9 +222,10 @@ def insert_products(env, n_products, categ):
     return env["product.product"].browse(row[0] for row in env.cr.fetchall())
 
 
-def insert_moves(env, n_moves, products, locations):
+def insert_moves(env, n_moves, products, locations, after_id=0):
     """Moves, lines and layers in three statements (receipts 40 %,
-    deliveries 45 %, adjustments 5 %, internal transfers 10 %)."""
+    deliveries 45 %, adjustments 5 %, internal transfers 10 %); lines and
+    layers for the moves after ``after_id`` (those just inserted)."""
     ref = env.ref
     start = datetime.now() - timedelta(days=365 * YEARS)
     env.cr.execute(
@@ -220,8 +274,9 @@ def insert_moves(env, n_moves, products, locations):
                                      quantity, quantity_product_uom, picked)
         SELECT id, product_id, product_uom, location_id, location_dest_id,
                company_id, 'done', date, quantity, quantity, TRUE
-          FROM stock_move WHERE name = 'bench analytics'
-        """
+          FROM stock_move WHERE name = 'bench analytics' AND id > %s
+        """,
+        [after_id],
     )
     env.cr.execute(
         """
@@ -237,12 +292,16 @@ def insert_moves(env, n_moves, products, locations):
           JOIN stock_location src ON src.id = m.location_id
           JOIN stock_location dst ON dst.id = m.location_dest_id
          WHERE m.name = 'bench analytics' AND src.usage != dst.usage
-        """
+           AND m.id > %s
+        """,
+        [after_id],
     )
 
 
-def insert_quants(env):
-    """The quants the moves leave (positive ones), dated by the oldest arrival."""
+def insert_quants(env, products):
+    """The quants the moves leave (positive ones), dated by the oldest arrival
+    (those of the products replaced)."""
+    env.cr.execute("DELETE FROM stock_quant WHERE product_id = ANY(%s)", [products.ids])
     env.cr.execute(
         """
         INSERT INTO stock_quant (product_id, location_id, company_id, quantity,
@@ -282,70 +341,386 @@ def insert_sale_lines(env, products):
         )
     )
     env.cr.execute("ANALYZE stock_move, sale_order_line")
+    link_sale_lines(env)
+
+
+def link_sale_lines(env, after_id=0):
+    """Link a third of the deliveries after ``after_id`` to the sale lines."""
     env.cr.execute(
         """
         UPDATE stock_move m SET sale_line_id = l.id
           FROM sale_order_line l, stock_location d
          WHERE l.name = 'bench' AND l.product_id = m.product_id
            AND m.name = 'bench analytics' AND d.id = m.location_dest_id
-           AND d.usage = 'customer' AND mod(m.id, 3) = 0
-        """
+           AND d.usage = 'customer' AND mod(m.id, 3) = 0 AND m.id > %s
+        """,
+        [after_id],
     )
 
 
+# The SQL floors: per report, the plainest straightforward query that returns
+# the same rows and figures as the report (checked by ``check_floor``) on the
+# same scope, with the same work_mem; Python-only figures (the ABC/XYZ
+# classes, the forecasts and their errors) are left out. Parameters come
+# from ``get_floor_params``.
+FLOW_LINES = """
+    SELECT l.id, l.move_id, l.product_id, d.warehouse_id AS wh, d.company_id,
+           l.date, l.quantity_product_uom AS q, s.usage AS other
+      FROM stock_move_line l
+      JOIN stock_location s ON s.id = l.location_id
+      JOIN stock_location d ON d.id = l.location_dest_id
+     WHERE l.state = 'done' AND l.date < %(stop)s AND d.usage = 'internal'
+       AND d.warehouse_id = ANY(%(whs)s) AND l.date >= %(since)s
+       AND (s.usage != 'internal' OR s.warehouse_id IS DISTINCT FROM d.warehouse_id)
+    UNION ALL
+    SELECT l.id, l.move_id, l.product_id, s.warehouse_id, s.company_id,
+           l.date, -l.quantity_product_uom, d.usage
+      FROM stock_move_line l
+      JOIN stock_location s ON s.id = l.location_id
+      JOIN stock_location d ON d.id = l.location_dest_id
+     WHERE l.state = 'done' AND l.date < %(stop)s AND s.usage = 'internal'
+       AND s.warehouse_id = ANY(%(whs)s) AND l.date >= %(since)s
+       AND (d.usage != 'internal' OR d.warehouse_id IS DISTINCT FROM s.warehouse_id)
+"""
+LOCAL_DATE = "timezone(%(tz)s, timezone('UTC', {}))::date"
+AGE = "%(today)s::date - " + LOCAL_DATE.format("date")
 FLOORS = {
-    # per product x warehouse: what is on hand and the arrivals ranked newest first
-    "aging": """
-        WITH f AS (
-            SELECT l.product_id, d.warehouse_id, l.date, l.quantity_product_uom AS q
-              FROM stock_move_line l JOIN stock_location d ON d.id = l.location_dest_id
-             WHERE l.state = 'done' AND d.usage = 'internal'
-            UNION ALL
-            SELECT l.product_id, s.warehouse_id, l.date, -l.quantity_product_uom
-              FROM stock_move_line l JOIN stock_location s ON s.id = l.location_id
-             WHERE l.state = 'done' AND s.usage = 'internal')
-        SELECT product_id, warehouse_id, SUM(q),
-               MAX(SUM(q)) OVER (PARTITION BY product_id)
-          FROM f GROUP BY product_id, warehouse_id""",
-    # per product x warehouse: quantity out over the last year and its cost
-    "turnover": """
-        SELECT l.product_id, s.warehouse_id, SUM(l.quantity_product_uom),
-               SUM(v.value)
-          FROM stock_move_line l JOIN stock_location s ON s.id = l.location_id
-          JOIN stock_location d ON d.id = l.location_dest_id
-     LEFT JOIN stock_valuation_layer v ON v.stock_move_id = l.move_id
-         WHERE l.state = 'done' AND s.usage = 'internal' AND d.usage = 'customer'
-           AND l.date >= now() - interval '1 year'
-      GROUP BY 1, 2""",
-    "sales_trends": """
-        SELECT date_trunc('month', m.date), m.product_id, s.warehouse_id,
-               SUM(m.product_qty), SUM(m.quantity * sol.price_reduce_taxexcl)
-          FROM stock_move m JOIN sale_order_line sol ON sol.id = m.sale_line_id
-          JOIN stock_location s ON s.id = m.location_id
-         WHERE m.state = 'done' AND m.date >= now() - interval '2 years'
-      GROUP BY 1, 2, 3""",
-    "abc_xyz": """
-        SELECT m.product_id, date_trunc('month', m.date), SUM(m.product_qty),
-               SUM(v.value)
-          FROM stock_move m JOIN stock_location d ON d.id = m.location_dest_id
-          JOIN stock_valuation_layer v ON v.stock_move_id = m.id
-         WHERE m.state = 'done' AND d.usage = 'customer'
-           AND m.date >= now() - interval '1 year'
-      GROUP BY 1, 2""",
-    "dead_stock": """
-        SELECT l.product_id, l.location_id, MAX(l.date)
-          FROM stock_move_line l JOIN stock_location s ON s.id = l.location_id
-         WHERE l.state = 'done' AND s.usage = 'internal'
-      GROUP BY 1, 2""",
-    "forecast": """
-        SELECT l.product_id, s.warehouse_id, date_trunc('month', l.date),
-               SUM(l.quantity_product_uom)
-          FROM stock_move_line l JOIN stock_location s ON s.id = l.location_id
-          JOIN stock_location d ON d.id = l.location_dest_id
-         WHERE l.state = 'done' AND s.usage = 'internal' AND d.usage = 'customer'
-           AND l.date >= date_trunc('month', now()) - interval '24 months'
+    # FIFO aging per product x warehouse: the newest arrivals make up the
+    # stock on hand, valued by the layers of the same rank (newest first) in
+    # the company for FIFO products, else at the average unit value
+    "aging": f"""
+        WITH f AS ({
+        FLOW_LINES.replace(
+            "d.warehouse_id = ANY(%(whs)s)", "d.warehouse_id IS NOT NULL"
+        ).replace("s.warehouse_id = ANY(%(whs)s)", "s.warehouse_id IS NOT NULL")
+    }),
+        onhand AS (SELECT product_id, wh, SUM(q) AS qty FROM f
+                    GROUP BY product_id, wh HAVING SUM(q) > 0.000001),
+        arrivals AS (
+            SELECT f.*, o.qty AS onhand,
+                   SUM(f.q) OVER (PARTITION BY f.product_id, f.wh
+                                  ORDER BY f.date DESC, f.id DESC) AS cum
+              FROM f JOIN onhand o USING (product_id, wh) WHERE f.q > 0),
+        kept AS (
+            SELECT id, product_id, wh, company_id, date, {AGE} AS age,
+                   LEAST(q, onhand - (cum - q)) AS q
+              FROM arrivals WHERE cum - q < onhand),
+        ranked AS (
+            SELECT *, SUM(q) OVER (PARTITION BY product_id, company_id
+                                   ORDER BY date DESC, id DESC) AS r
+              FROM kept),
+        layers AS (
+            SELECT v.product_id, v.company_id, v.value / v.quantity AS cost,
+                   v.quantity,
+                   SUM(v.quantity) OVER (PARTITION BY v.product_id, v.company_id
+                                         ORDER BY v.create_date DESC, v.id DESC) AS r
+              FROM stock_valuation_layer v
+              JOIN product_product pp ON pp.id = v.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN product_category c ON c.id = pt.categ_id
+             WHERE v.quantity > 0 AND v.create_date < %(stop)s
+               AND c.property_cost_method ->> v.company_id::text = 'fifo'
+               AND v.product_id IN (SELECT product_id FROM onhand)),
+        matched AS (
+            SELECT k.id, SUM(o.qty) AS qty, SUM(o.qty * l.cost) AS value
+              FROM ranked k
+              JOIN layers l ON l.product_id = k.product_id
+                           AND l.company_id = k.company_id
+                           AND l.r - l.quantity < k.r AND l.r > k.r - k.q
+             CROSS JOIN LATERAL (SELECT LEAST(k.r, l.r)
+                                 - GREATEST(k.r - k.q, l.r - l.quantity) AS qty) o
+          GROUP BY k.id),
+        cost AS (
+            SELECT product_id, company_id, SUM(value) / NULLIF(SUM(quantity), 0) AS c
+              FROM stock_valuation_layer
+             WHERE create_date < %(stop)s
+               AND product_id IN (SELECT product_id FROM onhand)
+          GROUP BY product_id, company_id),
+        valued AS (
+            SELECT k.product_id, k.wh, k.age, k.q,
+                   COALESCE(m.value, 0) + (k.q - COALESCE(m.qty, 0))
+                   * COALESCE(c.c, 0) AS v
+              FROM ranked k
+         LEFT JOIN matched m ON m.id = k.id
+         LEFT JOIN cost c ON c.product_id = k.product_id
+                         AND c.company_id = k.company_id
+             WHERE k.wh = ANY(%(whs)s))
+        SELECT product_id, wh, SUM(q)::float8, SUM(v)::float8,
+               SUM(q) FILTER (WHERE age <= 30)::float8,
+               SUM(v) FILTER (WHERE age <= 30)::float8,
+               SUM(q) FILTER (WHERE age BETWEEN 31 AND 60)::float8,
+               SUM(v) FILTER (WHERE age BETWEEN 31 AND 60)::float8,
+               SUM(q) FILTER (WHERE age BETWEEN 61 AND 90)::float8,
+               SUM(v) FILTER (WHERE age BETWEEN 61 AND 90)::float8,
+               SUM(q) FILTER (WHERE age BETWEEN 91 AND 180)::float8,
+               SUM(v) FILTER (WHERE age BETWEEN 91 AND 180)::float8,
+               SUM(q) FILTER (WHERE age > 180)::float8,
+               SUM(v) FILTER (WHERE age > 180)::float8
+          FROM valued GROUP BY product_id, wh""",
+    # per product x warehouse over the last 365 days: opening and closing
+    # stock, receipts, consumption and its cost, stock value at both ends
+    "turnover": f"""
+        WITH f AS ({FLOW_LINES}),
+        base AS (
+            SELECT product_id, wh, company_id,
+                   SUM(q) FILTER (WHERE date < %(start)s) AS opening,
+                   SUM(q) AS closing,
+                   SUM(q) FILTER (WHERE date >= %(start)s AND q > 0) AS qty_in,
+                   -SUM(q) FILTER (WHERE date >= %(start)s
+                                   AND other IN ('customer', 'production')) AS qty_out
+              FROM f GROUP BY product_id, wh, company_id),
+        cogs AS (
+            SELECT c.product_id, c.wh, -SUM(v.value) AS value
+              FROM (SELECT DISTINCT product_id, wh, move_id FROM f
+                     WHERE date >= %(start)s
+                       AND other IN ('customer', 'production')) c
+              JOIN stock_valuation_layer v ON v.stock_move_id = c.move_id
+          GROUP BY c.product_id, c.wh),
+        cost AS (
+            SELECT product_id, company_id,
+                   SUM(value) FILTER (WHERE create_date < %(start)s)
+                   / NULLIF(SUM(quantity) FILTER (WHERE create_date < %(start)s), 0)
+                       AS c_start,
+                   SUM(value) / NULLIF(SUM(quantity), 0) AS c_stop
+              FROM stock_valuation_layer
+             WHERE create_date < %(stop)s
+               AND product_id IN (SELECT product_id FROM base)
+          GROUP BY product_id, company_id)
+        SELECT b.product_id, b.wh, COALESCE(b.opening, 0)::float8,
+               b.closing::float8, COALESCE(b.qty_in, 0)::float8,
+               COALESCE(b.qty_out, 0)::float8, COALESCE(g.value, 0)::float8,
+               (COALESCE(b.opening, 0) * COALESCE(c.c_start, 0))::float8,
+               (b.closing * COALESCE(c.c_stop, 0))::float8
+          FROM base b
+     LEFT JOIN cogs g ON g.product_id = b.product_id AND g.wh = b.wh
+     LEFT JOIN cost c ON c.product_id = b.product_id
+                     AND c.company_id = b.company_id""",
+    # delivered sales per month x product x warehouse (returns negative),
+    # with the previous month and the same month a year earlier
+    "sales_trends": f"""
+        WITH sales AS (
+            SELECT date_trunc('month', {LOCAL_DATE.format("m.date")})::date AS p,
+                   m.product_id,
+                   CASE WHEN dst.usage = 'customer' THEN src.warehouse_id
+                        ELSE dst.warehouse_id END AS wh,
+                   SUM(CASE WHEN dst.usage = 'customer' THEN m.product_qty
+                            ELSE -m.product_qty END)::float8 AS q,
+                   SUM(CASE WHEN dst.usage = 'customer' THEN 1 ELSE -1 END
+                       * m.quantity * sol.price_reduce_taxexcl
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1))::float8 AS r
+              FROM stock_move m
+              JOIN sale_order_line sol ON sol.id = m.sale_line_id
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN stock_location src ON src.id = m.location_id
+              JOIN stock_location dst ON dst.id = m.location_dest_id
+             WHERE m.state = 'done' AND m.date >= %(since)s AND m.date < %(stop)s
+               AND ((dst.usage = 'customer' AND src.usage = 'internal'
+                     AND src.warehouse_id = ANY(%(whs)s))
+                    OR (src.usage = 'customer' AND dst.usage = 'internal'
+                        AND dst.warehouse_id = ANY(%(whs)s)))
+          GROUP BY 1, 2, 3)
+        SELECT c.p, c.product_id, c.wh, c.q, c.r, COALESCE(p.q, 0),
+               COALESCE(p.r, 0), COALESCE(y.q, 0), COALESCE(y.r, 0)
+          FROM sales c
+     LEFT JOIN sales p ON p.product_id = c.product_id AND p.wh = c.wh
+                      AND p.p = (c.p - interval '1 month')::date
+     LEFT JOIN sales y ON y.product_id = c.product_id AND y.wh = c.wh
+                      AND y.p = (c.p - interval '1 year')::date
+         WHERE c.p >= %(first)s""",
+    # per product over the last 365 days: consumption value, mean monthly
+    # demand and its coefficient of variation (months without demand as 0)
+    "abc_xyz": f"""
+        WITH f AS ({FLOW_LINES}),
+        consumed AS (SELECT * FROM f WHERE other IN ('customer', 'production')),
+        monthly AS (
+            SELECT product_id, date_trunc('month', {LOCAL_DATE.format("date")}),
+                   -SUM(q) AS q
+              FROM consumed GROUP BY 1, 2),
+        valued AS (
+            SELECT c.product_id, -SUM(v.value) AS value
+              FROM (SELECT DISTINCT product_id, move_id FROM consumed) c
+              JOIN stock_valuation_layer v ON v.stock_move_id = c.move_id
+          GROUP BY c.product_id),
+        stats AS (
+            SELECT product_id, SUM(q) / %(months)s AS mean,
+                   SUM(q * q) / %(months)s AS square
+              FROM monthly GROUP BY product_id)
+        SELECT s.product_id, COALESCE(v.value, 0)::float8, s.mean::float8,
+               CASE WHEN s.mean > 0
+                    THEN sqrt(GREATEST(s.square - s.mean * s.mean, 0)) / s.mean
+               END::float8
+          FROM stats s LEFT JOIN valued v ON v.product_id = s.product_id""",
+    # stock on hand per product x location idle for 90 days or more: last
+    # move line out of the location, else the oldest quant
+    "dead_stock": f"""
+        WITH onhand AS (
+            SELECT q.product_id, q.location_id, l.company_id, l.warehouse_id,
+                   SUM(q.quantity) AS qty, MIN(q.in_date) AS in_date
+              FROM stock_quant q JOIN stock_location l ON l.id = q.location_id
+             WHERE l.usage = 'internal' AND l.warehouse_id = ANY(%(whs)s)
+          GROUP BY 1, 2, 3, 4 HAVING SUM(q.quantity) > 0),
+        last_out AS (
+            SELECT product_id, location_id, MAX(date) AS date
+              FROM stock_move_line
+             WHERE state = 'done' AND location_dest_id != location_id
+               AND location_id IN (SELECT location_id FROM onhand)
+          GROUP BY 1, 2),
+        cost AS (
+            SELECT product_id, company_id, SUM(value) / NULLIF(SUM(quantity), 0) AS c
+              FROM stock_valuation_layer
+             WHERE create_date < %(stop)s
+               AND product_id IN (SELECT product_id FROM onhand)
+          GROUP BY 1, 2)
+        SELECT * FROM (
+            SELECT o.product_id, o.location_id, o.warehouse_id, o.qty::float8,
+                   (o.qty * COALESCE(c.c, 0))::float8, lo.date,
+                   %(today)s::date
+                   - {LOCAL_DATE.format("COALESCE(lo.date, o.in_date)")} AS idle
+              FROM onhand o
+         LEFT JOIN last_out lo ON lo.product_id = o.product_id
+                              AND lo.location_id = o.location_id
+         LEFT JOIN cost c ON c.product_id = o.product_id
+                         AND c.company_id = o.company_id) r
+         WHERE idle >= 90""",
+    # demand per product x warehouse and month over the 24 months before
+    # the current one (the history the forecasts are fitted on)
+    "forecast": f"""
+        WITH f AS ({FLOW_LINES})
+        SELECT product_id, wh, date_trunc('month', {LOCAL_DATE.format("date")}),
+               -SUM(q)::float8
+          FROM f WHERE other IN ('customer', 'production')
       GROUP BY 1, 2, 3""",
 }
+
+
+def get_floor_params(env, warehouses):
+    """The bounds of the reports' default periods, days starting at
+    midnight in the user's time zone, as the reports cut them."""
+    tz = env.user.tz or "UTC"
+    today = fields.Date.context_today(env.user)
+
+    def utc(day):
+        local = pytz.timezone(tz).localize(datetime.combine(day, datetime.min.time()))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    stop = utc(today + timedelta(days=1))
+    year_ago = today - timedelta(days=364)
+    trends_first = (today - timedelta(days=365)).replace(day=1)
+    current = today.replace(day=1)
+    history = current - relativedelta(months=24)
+    common = {"whs": warehouses.ids, "tz": tz, "today": today, "stop": stop}
+    epoch = datetime(1970, 1, 1)
+    months = (today.year - year_ago.year) * 12 + today.month - year_ago.month + 1
+    return {
+        "aging": dict(common, since=epoch),
+        "turnover": dict(common, since=epoch, start=utc(year_ago)),
+        "sales_trends": dict(
+            common,
+            first=trends_first,
+            since=utc(trends_first - relativedelta(years=1, days=7)),
+        ),
+        "abc_xyz": dict(common, since=utc(year_ago), months=months),
+        "dead_stock": common,
+        "forecast": dict(common, since=utc(history), stop=utc(current)),
+    }
+
+
+def get_floor_figures(name, floor_rows, report_rows, floor_params):
+    """``(floor, report)``: the rows of the floor and of the report as
+    comparable ``{key: figures}``."""
+    if name == "aging":
+        report = {
+            (r["product_id"], r["warehouse_id"]): (
+                r["quantity"],
+                r["value"],
+                *(x for b in r["buckets"] for x in (b["quantity"], b["value"])),
+            )
+            for r in report_rows
+        }
+        floor = {r[:2]: tuple(x or 0.0 for x in r[2:]) for r in floor_rows}
+    elif name == "turnover":
+        figures = (
+            "opening_qty",
+            "closing_qty",
+            "qty_in",
+            "qty_out",
+            "cogs",
+            "opening_value",
+            "closing_value",
+        )
+        report = {
+            (r["product_id"], r["warehouse_id"]): tuple(r[k] for k in figures)
+            for r in report_rows
+        }
+        floor = {r[:2]: r[2:] for r in floor_rows}
+    elif name == "sales_trends":
+        figures = (
+            "quantity",
+            "revenue",
+            "previous_quantity",
+            "previous_revenue",
+            "last_year_quantity",
+            "last_year_revenue",
+        )
+        report = {
+            (r["period_start"], r["product_id"], r["warehouse_id"]): tuple(
+                r[k] for k in figures
+            )
+            for r in report_rows
+        }
+        floor = {r[:3]: r[3:] for r in floor_rows}
+    elif name == "abc_xyz":
+        figures = ("consumption_value", "demand_mean", "demand_cv")
+        report = {
+            r["product_id"]: tuple(r[k] or 0.0 for k in figures) for r in report_rows
+        }
+        floor = {r[0]: tuple(x or 0.0 for x in r[1:]) for r in floor_rows}
+    elif name == "dead_stock":
+        report = {
+            (r["product_id"], r["location_id"]): (
+                r["warehouse_id"],
+                r["quantity"],
+                r["value"],
+                r["last_outgoing_date"] or None,
+                r["idle_days"],
+            )
+            for r in report_rows
+        }
+        floor = {r[:2]: r[2:] for r in floor_rows}
+    else:
+        report = {
+            (r["product_id"], r["warehouse_id"]): tuple(r["history"])
+            for r in report_rows
+        }
+        first = floor_params["today"].replace(day=1) - relativedelta(months=24)
+        floor = {}
+        for product, wh, month, qty in floor_rows:
+            series = floor.setdefault((product, wh), [0.0] * 24)
+            series[(month.year - first.year) * 12 + month.month - first.month] += qty
+        floor = {key: tuple(series) for key, series in floor.items()}
+    return floor, report
+
+
+def check_floor(name, floor_rows, report_rows, floor_params):
+    """Raise unless the floor returns the report's rows and figures (floats
+    to a relative 1e-6)."""
+    floor, report = get_floor_figures(name, floor_rows, report_rows, floor_params)
+    if floor.keys() != report.keys():
+        raise AssertionError(
+            f"{name}: floor and report rows differ: {len(floor)} against"
+            f" {len(report)}, e.g. {list(floor.keys() ^ report.keys())[:3]}"
+        )
+    for key, figures in report.items():
+        other = floor[key]
+        same = len(figures) == len(other) and all(
+            math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6)
+            if isinstance(a, float) or isinstance(b, float)
+            else a == b
+            for a, b in zip(figures, other, strict=False)
+        )
+        if not same:
+            raise AssertionError(f"{name}: {key}: report {figures}, floor {other}")
+    print(f"{name}: floor and report agree on {len(report)} rows")
 
 
 def get_report_calls(env, warehouses):
@@ -365,21 +740,79 @@ def get_report_calls(env, warehouses):
     }
 
 
-def run_reports(env, warehouses, results):
+def cpu_seconds(cr):
+    """CPU seconds used so far by this Python process and by the PostgreSQL
+    backend of ``cr`` (its ``/proc`` stat: utime + stime)."""
+    cr.execute("SELECT pg_backend_pid()")
+    pid = cr.fetchone()[0]
+    with open(f"/proc/{pid}/stat") as stat:
+        ticks = stat.read().rsplit(")", 1)[1].split()
+    backend = (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
+    return time.process_time(), backend
+
+
+@contextmanager
+def cpu_time(cr, label, results):
+    """Record the Python and backend CPU seconds of the block."""
+    before = cpu_seconds(cr)
+    yield
+    after = cpu_seconds(cr)
+    results[label] = tuple(b - a for a, b in zip(before, after, strict=True))
+
+
+def run_floor(env, name, params):
+    """The rows of the SQL floor of ``name``, with the reports' work_mem."""
+    cr = env.cr
+    cr.execute(
+        SQL(
+            "SELECT set_config('work_mem', %s, TRUE)",
+            env["stock.analytics"]._get_work_mem(),
+        )
+    )
+    cr.execute(FLOORS[name], params)
+    rows = cr.fetchall()
+    cr.execute("RESET work_mem")
+    return rows
+
+
+def run_reports(env, warehouses, results, only=None, repeat=1):
     """Each report end to end (and its time in SQL), then its SQL floor, in
-    the same session."""
+    the same session, ``repeat`` times interleaved (best time kept); the
+    floor's rows are checked against the report's."""
+    floor_params = get_floor_params(env, warehouses)
     for name, call in get_report_calls(env, warehouses).items():
-        env.invalidate_all()
-        with sql_time(env.cr) as spent, measure(f"{name}: report", results):
-            rows = call()
-        with measure(f"{name}: SQL floor", results):
-            env.cr.execute(FLOORS[name])
-            env.cr.fetchall()
+        if only and name not in only:
+            continue
+        best = {}
+        for __ in range(repeat):
+            env.invalidate_all()
+            with (
+                sql_time(env.cr) as spent,
+                cpu_time(env.cr, "cpu report", results),
+                measure(f"{name}: report", results),
+            ):
+                rows = call()
+            with (
+                cpu_time(env.cr, "cpu floor", results),
+                measure(f"{name}: SQL floor", results),
+            ):
+                floor_rows = run_floor(env, name, floor_params[name])
+            for key in ("report", "SQL floor"):
+                label = f"{name}: {key}"
+                best[label] = min(best.get(label, (1e9,)), results[label])
+            for key in ("cpu report", "cpu floor"):
+                best[key] = min(best.get(key, (1e9, 1e9)), results[key])
+        results.update(best)
+        check_floor(name, floor_rows, rows, floor_params[name])
         seconds = results[f"{name}: report"][0]
         ratio = seconds / max(results[f"{name}: SQL floor"][0], 1e-9)
+        (py_r, pg_r), (py_f, pg_f) = best["cpu report"], best["cpu floor"]
         print(
             f"{name}: {len(rows)} rows, {ratio:.2f}x the SQL floor,"
-            f" {spent[0]:.3f} s in SQL, {seconds - spent[0]:.3f} s in Python"
+            f" {spent[0]:.3f} s in SQL, {seconds - spent[0]:.3f} s in Python;"
+            f" CPU report {py_r:.2f} s Python + {pg_r:.2f} s backend,"
+            f" floor {py_f:.2f} + {pg_f:.2f} s:"
+            f" {(py_r + pg_r) / max(py_f + pg_f, 1e-9):.2f}x in CPU"
         )
 
 
@@ -473,6 +906,19 @@ def main():
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--locations", type=int, default=50)
     parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="commit the generated data and keep it; a later run reuses it,"
+        " adding only the moves missing to reach --moves",
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="stop after building the data"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each report and floor"
+    )
+    parser.add_argument("--only", help="comma-separated reports to run (default: all)")
+    parser.add_argument(
         "--no-memory", action="store_true", help="skip the peak memory pass"
     )
     parser.add_argument(
@@ -491,7 +937,15 @@ def main():
         )
         with measure("generate data", results):
             warehouses, products = build(env, args.moves, args.products, args.locations)
-        run_reports(env, warehouses, results)
+        if args.keep:
+            cr.commit()
+        if args.build_only:
+            return
+        only = set(args.only.split(",")) if args.only else None
+        run_reports(env, warehouses, results, only, args.repeat)
+        if only:
+            cr.rollback()
+            return
         if not args.no_native:
             run_native(env, warehouses, products, results)
         run_xlsx(env, warehouses, results)
