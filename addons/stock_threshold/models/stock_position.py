@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools.status import STATUS_SELECTION
+from ..tools.status import STATUS_CODES
 
 OPEN_MOVE_STATES = ("waiting", "confirmed", "assigned", "partially_available")
 # Rows of ``_governed_inputs_query``, read by a binary COPY: the field count
@@ -803,7 +803,6 @@ SELECT 5, id, (threshold_type = 'days')::int,
                 & (on_hand > 0)
                 & (np.isnan(last_out) | (last_out < now_us - dead_stock_days * 86400e6))
             )
-        codes = [code for code, _label in STATUS_SELECTION]
         result["status"] = np.select(
             [
                 free <= 0,
@@ -812,10 +811,10 @@ SELECT 5, id, (threshold_type = 'days')::int,
                 (max_qty > 0) & (forecast > max_qty),
             ],
             [
-                codes.index(code)
+                STATUS_CODES.index(code)
                 for code in ("out_of_stock", "below_safety", "below_min", "overstock")
             ],
-            codes.index("ok"),
+            STATUS_CODES.index("ok"),
         )
         return result
 

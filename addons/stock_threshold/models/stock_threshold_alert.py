@@ -5,10 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.status import SEVERITY_SELECTION, STATUS_SELECTION
+from ..tools.status import SEVERITY_SELECTION, STATUS_CODES
 
 SEVERITIES = [code for code, _label in SEVERITY_SELECTION]
-STATUS_CODES = {code for code, _label in STATUS_SELECTION}
 KIND_SELECTION = [
     ("below_min", "Below minimum"),
     ("below_safety", "Below safety stock"),

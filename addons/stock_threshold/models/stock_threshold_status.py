@@ -6,10 +6,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools.status import STATUS_SELECTION
+from ..tools.status import STATUS_CODES, STATUS_SELECTION
 from .stock_position import FIGURES
 
-STATUS_PRIORITY = {code: index for index, (code, _label) in enumerate(STATUS_SELECTION)}
 # Draft RFQ quantities are read live through the position hook, not stored.
 STORED_FIGURES = tuple(name for name in FIGURES if name != "draft_ordered")
 # Columns the evaluation writes (and compares with the stored rows).
@@ -145,7 +144,7 @@ class StockThresholdStatus(models.Model):
 
     @api.model
     def _group_expand_status(self, statuses, domain):
-        return [code for code, _label in reversed(STATUS_SELECTION) if code != "none"]
+        return [code for code in reversed(STATUS_CODES) if code != "none"]
 
     # ------------------------------------------------------------------
     # Actions
@@ -282,9 +281,7 @@ class StockThresholdStatus(models.Model):
         values.update(
             rule_id=evaluated["rule_id"],
             status=evaluated["status"],
-            status_priority=np.array(list(STATUS_PRIORITY.values()))[
-                evaluated["status"]
-            ],
+            status_priority=evaluated["status"],  # the index is the priority
             to_reorder=evaluated["forecast"] < evaluated["min_qty"],
             daily_usage=fixed(evaluated["daily_usage"], 1e6),
             days_of_cover=fixed(evaluated["days_of_cover"], 1e4),
@@ -316,7 +313,7 @@ class StockThresholdStatus(models.Model):
                     "CASE status %s ELSE -1 END",
                     SQL(" ").join(
                         SQL("WHEN %s THEN %s", code, index)
-                        for index, (code, _label) in enumerate(STATUS_SELECTION)
+                        for index, code in enumerate(STATUS_CODES)
                     ),
                 )
                 kind = ">i4"
@@ -387,8 +384,7 @@ class StockThresholdStatus(models.Model):
             if values.dtype.kind == "f":
                 return [None if value != value else value for value in values.tolist()]
             if name == "status":
-                codes = [code for code, _label in STATUS_SELECTION]
-                return [codes[value] for value in values.tolist()]
+                return [STATUS_CODES[value] for value in values.tolist()]
             return values.tolist()
 
         self.env.cr.execute(
