@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools.sql_array import array_literal
 from ..tools.status import STATUS_CODES, STATUS_SELECTION
 from .stock_position import FIGURES
 
@@ -26,6 +27,8 @@ STORED_COLUMNS = (
     "projected_stockout",
     "dead_stock",
 )
+# Columns whose change may open, change or resolve an alert.
+ALERT_COLUMNS = ("status", "projected_stockout", "dead_stock")
 
 
 class StockThresholdStatus(models.Model):
@@ -255,16 +258,23 @@ class StockThresholdStatus(models.Model):
         with Position._without_jit():
             evaluated = Position._evaluate_governed(scopes, product_ids, now)
             stored = self._read_stored(product_ids, location_ids)
-            changed = self._write_evaluated(evaluated, stored, now)
+            changed, alerting = self._write_evaluated(evaluated, stored, now)
         self.invalidate_model()
-        self._after_evaluation(changed, product_ids, location_ids)
+        self._after_evaluation(changed, product_ids, location_ids, alerting)
         return len(changed)
 
-    def _after_evaluation(self, changed, product_ids=None, location_ids=None):
+    def _after_evaluation(
+        self, changed, product_ids=None, location_ids=None, alerting=None
+    ):
         """Hook called with the statuses an evaluation wrote, and what it
-        evaluated: the alerts follow them in the same transaction."""
+        evaluated: the alerts follow them in the same transaction.
+        ``alerting`` are the written statuses that are new or whose status
+        or alert flags (``ALERT_COLUMNS``) changed (None: all of
+        ``changed``): a status whose figures alone changed calls for the
+        alerts it already has (statuses left without theirs are the cron's,
+        see ``_sync_unalerted``)."""
         Alert = self.env["stock.threshold.alert"]
-        Alert._sync_statuses(changed)
+        Alert._sync_statuses(changed if alerting is None else alerting)
         Alert._resolve_orphans(product_ids, location_ids)
 
     def _get_stored_values(self, evaluated):
@@ -347,7 +357,8 @@ class StockThresholdStatus(models.Model):
         """Delete the ``stored`` rows that are not ``evaluated`` any more,
         insert or update the evaluated rows that are new or differ (NULL
         and NaN count as equal, as IS NOT DISTINCT FROM), in one statement.
-        Returns the statuses written."""
+        Returns the statuses written, and those of them that are new or whose
+        ``ALERT_COLUMNS`` changed."""
         keys = evaluated["key"]
         size = len(keys)
         # position of each evaluated pair in the stored rows
@@ -355,6 +366,7 @@ class StockThresholdStatus(models.Model):
         found = position < len(stored["key"])
         found[found] = stored["key"][position[found]] == keys[found]
         changed = ~found
+        alerting = ~found
         new = self._get_stored_values(evaluated) if size else {}
         for name in new:
             old = stored[name][position[found]]
@@ -365,6 +377,8 @@ class StockThresholdStatus(models.Model):
             if value.dtype.kind == "f":
                 same |= np.isnan(old) & np.isnan(value[found])
             changed[found] |= ~same
+            if name in ALERT_COLUMNS:
+                alerting[found] |= ~same
         present = np.zeros(len(stored["key"]), dtype=bool)
         present[position[found]] = True
         stale = stored["id"][~present]
@@ -377,15 +391,13 @@ class StockThresholdStatus(models.Model):
                         stale.tolist(),
                     )
                 )
-            return self.browse()
+            return self.browse(), self.browse()
 
         def column(name):
             values = new[name][rows]
-            if values.dtype.kind == "f":
-                return [None if value != value else value for value in values.tolist()]
             if name == "status":
-                return [STATUS_CODES[value] for value in values.tolist()]
-            return values.tolist()
+                return array_literal([STATUS_CODES[value] for value in values.tolist()])
+            return array_literal(values)
 
         self.env.cr.execute(
             SQL(
@@ -404,7 +416,7 @@ SELECT n.product_id, n.scope_id, p.product_tmpl_id, l.warehouse_id, l.company_id
 ON CONFLICT (product_id, location_id) DO UPDATE
    SET (%(columns)s, changed_at, write_uid, write_date)
      = (%(excluded)s, EXCLUDED.changed_at, EXCLUDED.write_uid, EXCLUDED.write_date)
-RETURNING s.id""",
+RETURNING s.id, s.product_id, s.location_id""",
                 stale=stale.tolist(),
                 columns=SQL(", ").join(map(SQL.identifier, STORED_COLUMNS)),
                 new=SQL(", ").join(SQL.identifier("n", n) for n in STORED_COLUMNS),
@@ -413,8 +425,8 @@ RETURNING s.id""",
                 ),
                 arrays=SQL(", ").join(
                     [
-                        SQL("%s::int[]", evaluated["product_id"][rows].tolist()),
-                        SQL("%s::int[]", evaluated["scope_id"][rows].tolist()),
+                        SQL("%s::int[]", array_literal(evaluated["product_id"][rows])),
+                        SQL("%s::int[]", array_literal(evaluated["scope_id"][rows])),
                     ]
                     + [
                         SQL("%s::%s[]", column(name), SQL(self._array_type(name)))
@@ -425,7 +437,13 @@ RETURNING s.id""",
                 uid=self.env.uid,
             )
         )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        written = self.env.cr.fetchall()
+        alerting_keys = set(keys[alerting].tolist())
+        return self.browse(row[0] for row in written), self.browse(
+            status_id
+            for status_id, product_id, location_id in written
+            if (product_id << 32 | location_id) in alerting_keys
+        )
 
     def _array_type(self, name):
         return {

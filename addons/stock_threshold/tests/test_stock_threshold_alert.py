@@ -56,7 +56,8 @@ class TestThresholdAlert(ThresholdCommon):
     def test_no_duplicates(self):
         Status = self.env["stock.threshold.status"]
         for _run in range(2):
-            Status.sudo().search([]).write({"on_hand": -1})  # force a rewrite
+            # force a rewrite that syncs the alerts
+            Status.sudo().search([]).write({"on_hand": -1, "status": "ok"})
             Status._evaluate(product_ids=self.product.ids)
         self.assertEqual(len(self._alerts()), 1)
 
@@ -191,6 +192,20 @@ class TestThresholdAlert(ThresholdCommon):
         self.assertFalse(self._alerts())  # nothing changed, nothing synced
         Status._cron_evaluate()
         self.assertEqual(self._alerts(state="open").kind, "out_of_stock")
+
+    def test_only_status_changes_sync_the_alerts(self):
+        """A done move that changes the figures of a status but not its
+        code nor its flags leaves the alerts alone (a missing alert is the
+        cron's); one that changes the status syncs them."""
+        self._validate(self._receipt(self.wh_a, [(self.product, 7, None)]))
+        self.assertEqual(self._alerts(state="open").kind, "below_min")
+        self._alerts().sudo().unlink()
+        self._validate(self._receipt(self.wh_a, [(self.product, 1, None)]))
+        status = self._status(self.product, self.wh_a.view_location_id)
+        self.assertEqual((status.on_hand, status.status), (8, "below_min"))
+        self.assertFalse(self._alerts())
+        self._validate(self._delivery(self.wh_a, [(self.product, 4, None)]))
+        self.assertEqual(self._alerts(state="open").kind, "below_safety")
 
     def test_cron_opens_missing_alert_of_each_family(self):
         """Overstock and dead stock are two alerts: the one deleted comes
