@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["stock", "mail"],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {"python": ["numpy", "requests"]},
     "data": [
         "security/stock_threshold_groups.xml",
         "security/ir.model.access.csv",

@@ -398,19 +398,8 @@ fact AS (%(facts)s),
            %(status_filter)s
 )""",
             scopes=self._scope_ctes(location_ids),
-            # back to the window, or to the longest dead stock period of the rules
             usage_moves=self._usage_moves_query(
-                SQL(
-                    """LEAST(%s, %s - make_interval(days => (
-                           SELECT COALESCE(MAX(dead_stock_days), 0)
-                             FROM stock_threshold_rule
-                            WHERE active AND company_id = ANY(%s))))""",
-                    since,
-                    now,
-                    self.env.companies.ids,
-                ),
-                now,
-                product_ids,
+                self._get_history_start(since, now), now, product_ids
             ),
             locations=location_ids,
             companies=self.env.companies.ids,
@@ -422,6 +411,22 @@ fact AS (%(facts)s),
             now=now,
             since=since,
         )
+
+    def _get_history_start(self, since, now):
+        """Oldest date of the done moves the activity reads: the start of
+        the usage window ``since``, or the start of the longest dead stock
+        period of the active rules, if earlier. A constant in the query, so
+        that PostgreSQL estimates the date range (and reads the moves of a
+        few products by product, not all the moves of the period)."""
+        [(longest,)] = (
+            self.env["stock.threshold.rule"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", self.env.companies.ids)],
+                aggregates=["dead_stock_days:max"],
+            )
+        )
+        return min(since, now - timedelta(days=longest or 0))
 
     def _scope_ctes(self, location_ids):
         """CTEs ``scope`` (``scope_id``, ``parent_path`` of the scope

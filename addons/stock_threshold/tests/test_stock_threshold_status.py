@@ -1,10 +1,13 @@
 from datetime import timedelta
 
+import numpy as np
+
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged, users
 from odoo.tools import SQL
 
+from ..tools.sql_array import array_literal
 from .common import ThresholdCommon
 
 
@@ -387,3 +390,21 @@ class TestThresholdStatusEvaluation(ThresholdCommon):
         )
         with self.assertRaises(ValueError):
             Position._copy_records(SQL("SELECT 1, NULL::float8"), shape)
+
+    def test_array_literal_reads_back_as_the_values(self):
+        values = np.array([0.1, 1 / 3, np.nan, -2.5e-7, 1e20])
+        self.env.cr.execute("SELECT %s::float8[]", [array_literal(values)])
+        read = self.env.cr.fetchone()[0]
+        self.assertEqual(read[:2] + read[3:], [0.1, 1 / 3, -2.5e-7, 1e20])
+        self.assertIsNone(read[2])
+        cases = [
+            (np.array([3, -1, 0]), "int", [3, -1, 0]),
+            (np.array([True, False]), "bool", [True, False]),
+            (["ok", "below_min"], "varchar", ["ok", "below_min"]),
+            (np.array([], dtype=float), "float8", []),
+        ]
+        for values, kind, expected in cases:
+            self.env.cr.execute(f"SELECT %s::{kind}[]", [array_literal(values)])
+            self.assertEqual(self.env.cr.fetchone()[0], expected)
+        with self.assertRaises(ValueError):
+            array_literal(['a", "b'])

@@ -1,1 +1,1 @@
-from . import status
+from . import sql_array, status
