@@ -112,7 +112,9 @@ def build(env, n_products, n_warehouses, rng):
     return warehouses, products
 
 
-def create_rules(env, warehouses, products):
+def create_rules(env, warehouses, products, orderpoints=True):
+    """A rule per warehouse, and with ``orderpoints`` the equivalent
+    orderpoint of each pair (the slow part of the set-up)."""
     env["stock.threshold.rule"].with_context(tracking_disable=True).create(
         [
             {
@@ -125,6 +127,8 @@ def create_rules(env, warehouses, products):
             for wh in warehouses
         ]
     )
+    if not orderpoints:
+        return env["stock.warehouse.orderpoint"]
     return env["stock.warehouse.orderpoint"].create(
         [
             {
@@ -321,6 +325,12 @@ def main():
         metavar="FILE",
         help="cProfile the first picking with the hook into FILE",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="pairs of pickings (with and without the hook) to validate",
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         ["-c", args.config, "-d", args.db, "--log-level=warn"]
@@ -336,8 +346,10 @@ def main():
         )
         with measure(cr, "generate data", results):
             warehouses, products = build(env, args.products, args.warehouses, rng)
-        with measure(cr, "create rules and orderpoints", results):
-            orderpoints = create_rules(env, warehouses, products)
+        with measure(cr, "create rules (and orderpoints)", results):
+            orderpoints = create_rules(
+                env, warehouses, products, orderpoints=not args.skip_native
+            )
             env.flush_all()
         # What autovacuum does on a live database after such a load.
         cr.execute(
@@ -378,6 +390,7 @@ def main():
             warehouses,
             products,
             results,
+            rounds=args.rounds,
             crossing=args.crossing,
             profile=args.profile,
         )
