@@ -267,12 +267,21 @@ class StockAnalyticsMixin(models.AbstractModel):
         ``CHUNK_SIZE``), read through a server-side cursor: neither the
         database client nor Python holds all the rows at once, whatever
         their number (exports). The query runs with the ``work_mem`` of
-        ``_get_work_mem``, the session's is restored after the last row."""
+        ``_get_work_mem`` and is planned for all its rows (PostgreSQL plans
+        a cursor for its first tenth, ``cursor_tuple_fraction``, with plans
+        that are slower to the end); the session's settings are restored
+        after the last row."""
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute("SHOW work_mem")
-        work_mem = cr.fetchone()[0]
-        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", self._get_work_mem()))
+        settings = {"work_mem": self._get_work_mem(), "cursor_tuple_fraction": "1"}
+        cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(SQL("current_setting(%s)", name) for name in settings),
+            )
+        )
+        saved = dict(zip(settings, cr.fetchone(), strict=True))
+        self._set_configs(settings)
         name = SQL.identifier(f"stock_analytics_{next(_cursor_numbers)}")
         cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
         fetch = SQL("FETCH FORWARD %s FROM %s", size or CHUNK_SIZE, name)
@@ -284,7 +293,20 @@ class StockAnalyticsMixin(models.AbstractModel):
             yield rows
         # a cursor left before its end closes with the transaction
         cr.execute(SQL("CLOSE %s", name))
-        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", work_mem))
+        self._set_configs(saved)
+
+    @api.model
+    def _set_configs(self, settings):
+        """Set the ``{name: value}`` settings for the transaction."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("set_config(%s, %s, TRUE)", name, value)
+                    for name, value in settings.items()
+                ),
+            )
+        )
 
     @api.model
     def _get_work_mem(self):

@@ -10,6 +10,10 @@ from odoo.tools import SQL
 from ..models import stock_analytics_mixin
 from .common import AgingCommon
 
+SETTINGS_QUERY = (
+    "SELECT current_setting('work_mem'), current_setting('cursor_tuple_fraction')"
+)
+
 
 class TestWizardXlsx(AgingCommon):
     """Report lines of the wizard and the XLSX export, reopened with openpyxl."""
@@ -129,17 +133,33 @@ class TestWizardXlsx(AgingCommon):
                 self.assertEqual(self._sheet_values(self._export(wizard)), whole)
             self.assertEqual(len(chunks), count)
 
-    def test_query_work_mem_restored(self):
-        """Report queries run with their own work_mem, the session's after."""
-        self.env.cr.execute("SHOW work_mem")
-        before = self.env.cr.fetchone()[0]
-        self.env.cr.execute("SELECT set_config('work_mem', '5MB', TRUE)")
+    def test_query_settings_restored(self):
+        """Report queries run with their own work_mem, planned for all their
+        rows (not a cursor's first tenth); the session's settings after."""
+        cr = self.env.cr
+        cr.execute(SETTINGS_QUERY)
+        before = cr.fetchone()
+        cr.execute(
+            "SELECT set_config('work_mem', '5MB', TRUE), "
+            "set_config('cursor_tuple_fraction', '0.2', TRUE)"
+        )
         analytics = self.env["stock.analytics"]
-        rows = analytics._fetch(SQL("SELECT current_setting('work_mem') AS mem"))
-        self.assertEqual(rows, [{"mem": analytics._get_work_mem()}])
-        self.env.cr.execute("SHOW work_mem")
-        self.assertEqual(self.env.cr.fetchone()[0], "5MB")
-        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", before))
+        rows = analytics._fetch(
+            SQL(
+                "SELECT current_setting('work_mem') AS mem, "
+                "current_setting('cursor_tuple_fraction') AS fraction"
+            )
+        )
+        self.assertEqual(rows, [{"mem": analytics._get_work_mem(), "fraction": "1"}])
+        cr.execute(SETTINGS_QUERY)
+        self.assertEqual(cr.fetchone(), ("5MB", "0.2"))
+        cr.execute(
+            SQL(
+                "SELECT set_config('work_mem', %s, TRUE), "
+                "set_config('cursor_tuple_fraction', %s, TRUE)",
+                *before,
+            )
+        )
 
     def test_xlsx_workbook_options(self):
         """Constant memory on top of report_xlsx's options."""
