@@ -496,7 +496,9 @@ FLOORS = {
      LEFT JOIN cost c ON c.product_id = b.product_id
                      AND c.company_id = b.company_id""",
     # delivered sales per month x product x warehouse (returns negative),
-    # with the previous month and the same month a year earlier
+    # with the previous month and the same month a year earlier (the sales
+    # shifted to the month they are the reference of: a self-join of the
+    # grouped sales, whose rows PostgreSQL cannot estimate, may loop)
     "sales_trends": f"""
         WITH sales AS (
             SELECT date_trunc('month', {LOCAL_DATE.format("m.date")})::date AS p,
@@ -519,14 +521,20 @@ FLOORS = {
                     OR (src.usage = 'customer' AND dst.usage = 'internal'
                         AND dst.warehouse_id = ANY(%(whs)s)))
           GROUP BY 1, 2, 3)
-        SELECT c.p, c.product_id, c.wh, c.q, c.r, COALESCE(p.q, 0),
-               COALESCE(p.r, 0), COALESCE(y.q, 0), COALESCE(y.r, 0)
-          FROM sales c
-     LEFT JOIN sales p ON p.product_id = c.product_id AND p.wh = c.wh
-                      AND p.p = (c.p - interval '1 month')::date
-     LEFT JOIN sales y ON y.product_id = c.product_id AND y.wh = c.wh
-                      AND y.p = (c.p - interval '1 year')::date
-         WHERE c.p >= %(first)s""",
+        SELECT p, product_id, wh, SUM(q) FILTER (WHERE k = 0),
+               SUM(r) FILTER (WHERE k = 0), COALESCE(SUM(q) FILTER (WHERE k = 1), 0),
+               COALESCE(SUM(r) FILTER (WHERE k = 1), 0),
+               COALESCE(SUM(q) FILTER (WHERE k = 2), 0),
+               COALESCE(SUM(r) FILTER (WHERE k = 2), 0)
+          FROM (SELECT *, 0 AS k FROM sales
+                UNION ALL
+                SELECT (p + interval '1 month')::date, product_id, wh, q, r, 1
+                  FROM sales
+                UNION ALL
+                SELECT (p + interval '1 year')::date, product_id, wh, q, r, 2
+                  FROM sales) shifted
+         WHERE p >= %(first)s
+      GROUP BY p, product_id, wh HAVING bool_or(k = 0)""",
     # per product over the last 365 days: consumption value, mean monthly
     # demand and its coefficient of variation (months without demand as 0)
     "abc_xyz": f"""

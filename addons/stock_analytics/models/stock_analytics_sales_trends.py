@@ -69,8 +69,11 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
         """Sales per period (in the user's time zone) and keys from a year
         before ``first``, the start of the first period (whole periods, so
         that its previous and last-year references are complete), each
-        period joined to its previous one and to the same one a year
-        earlier."""
+        period with its previous one and the same one a year earlier: the
+        sales are read again shifted to the period they are the reference
+        of, and grouped once. No self-join: PostgreSQL cannot estimate the
+        rows of the grouped sales, and a nested loop over them would take
+        their square."""
         previous, last_year = TREND_OFFSETS[period]
         return SQL(
             """
@@ -90,10 +93,12 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                   JOIN sale_order so ON so.id = sol.order_id
                   JOIN stock_location src ON src.id = sm.location_id
                   JOIN stock_location dst ON dst.id = sm.location_dest_id
-                  JOIN scope s ON (s.location_id = sm.location_id
-                                   AND dst.usage = 'customer')
-                               OR (s.location_id = sm.location_dest_id
-                                   AND src.usage = 'customer')
+                  -- the internal side of a delivery or a return, in one
+                  -- equality (an OR of two could only be joined by a loop)
+                  JOIN scope s ON s.location_id = CASE
+                           WHEN dst.usage = 'customer' THEN sm.location_id
+                           WHEN src.usage = 'customer' THEN sm.location_dest_id
+                       END
                   JOIN product_product pp ON pp.id = sm.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE sm.state = 'done' AND %(products)s
@@ -101,22 +106,36 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                    AND sm.date < %(stop)s
               GROUP BY %(group)s
             )
-            SELECT c.*,
-                   p.quantity AS previous_quantity, p.revenue AS previous_revenue,
-                   y.quantity AS last_year_quantity, y.revenue AS last_year_revenue
-              FROM sales c
-         LEFT JOIN sales p ON %(same_p)s
-                          AND p.period_start = (c.period_start - %(previous)s)::date
-         LEFT JOIN sales y ON %(same_y)s AND y.period_start = date_trunc(
-                              %(period)s, c.period_start - %(last_year)s)::date
-             WHERE c.period_start >= %(first)s
-          ORDER BY c.period_start, %(order)s
+            SELECT period_start, %(key_columns)s
+                   SUM(quantity) FILTER (WHERE ref = 0) AS quantity,
+                   SUM(revenue) FILTER (WHERE ref = 0) AS revenue,
+                   SUM(quantity) FILTER (WHERE ref = 1) AS previous_quantity,
+                   SUM(revenue) FILTER (WHERE ref = 1) AS previous_revenue,
+                   SUM(quantity) FILTER (WHERE ref = 2) AS last_year_quantity,
+                   SUM(revenue) FILTER (WHERE ref = 2) AS last_year_revenue
+              FROM (
+                    SELECT sales.*, 0 AS ref FROM sales
+                     WHERE period_start >= %(first)s
+                    UNION ALL
+                    SELECT (period_start + %(previous)s)::date, %(key_columns)s
+                           quantity, revenue, 1
+                      FROM sales WHERE period_start + %(previous)s >= %(first)s
+                    UNION ALL
+                    SELECT (period_start + %(last_year)s)::date, %(key_columns)s
+                           quantity, revenue, 2
+                      FROM sales WHERE period_start + %(last_year)s >= %(first)s
+                   ) AS shifted
+          GROUP BY period_start, %(key_group)s
+            HAVING COUNT(*) FILTER (WHERE ref = 0) > 0
+          ORDER BY period_start, %(order)s
             """,
             scope=scope_sql,
             period=period,
             keys=self._get_group_select(TREND_KEYS, keys),
             group=self._get_group_by(TREND_KEYS, keys, SQL("1")),
-            order=SQL(", ").join(SQL.identifier("c", k) for k in keys) or SQL("1"),
+            key_columns=SQL().join(SQL("%s, ", SQL.identifier(k)) for k in keys),
+            key_group=SQL(", ").join(map(SQL.identifier, keys)) or SQL("1"),
+            order=SQL(", ").join(map(SQL.identifier, keys)) or SQL("1"),
             products=products,
             date=self._get_local_sql(SQL("sm.date")),
             since=self._get_utc_start(first - relativedelta(years=1, days=7)),
@@ -124,19 +143,6 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
             stop=stop,
             previous=previous,
             last_year=last_year,
-            same_p=self._get_same_keys("p", keys),
-            same_y=self._get_same_keys("y", keys),
-        )
-
-    @api.model
-    def _get_same_keys(self, alias, keys):
-        """Join condition: ``alias`` has the same grouping keys as ``c``."""
-        return SQL(" AND ").join(
-            [SQL("TRUE")]
-            + [
-                SQL("%s = %s", SQL.identifier(alias, k), SQL.identifier("c", k))
-                for k in keys
-            ]
         )
 
     @api.model
