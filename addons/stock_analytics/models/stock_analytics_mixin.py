@@ -150,35 +150,41 @@ class StockAnalyticsMixin(models.AbstractModel):
     @api.model
     def _get_flows_sql(self, product_condition, stop, start=None):
         """Done move lines crossing the boundary of the ``scope`` relation
-        (a CTE of the caller, see ``_get_scope_sql``) before ``stop``, read
-        in one scan (a line between two scopes gives a row for each):
-        ``flows(product_id, scope_id, company_id, date, move_id, line_id, qty,
-        other_usage)``, ``qty`` positive into the scope, negative out of it,
-        ``other_usage`` the usage of the location on the other side; from
-        ``start`` on only, when given."""
+        (a CTE of the caller, see ``_get_scope_sql``) before ``stop``: a
+        line between two scopes gives a row for each, ``flows(product_id,
+        scope_id, company_id, date, move_id, line_id, qty, other_usage)``,
+        ``qty`` positive into the scope, negative out of it, ``other_usage``
+        the usage of the location on the other side; from ``start`` on
+        only, when given. One branch per side, each joined on its side's
+        scope: cheaper than two rows made for every line and filtered."""
         if start:
             product_condition = SQL("%s AND sml.date >= %s", product_condition, start)
-        return SQL(
-            """
+        branches = [
+            SQL(
+                """
             SELECT sml.product_id, side.scope_id, side.company_id, sml.date,
                    sml.move_id, sml.id AS line_id,
-                   side.sign * sml.quantity_product_uom AS qty, side.other_usage
+                   %(sign)s * sml.quantity_product_uom AS qty,
+                   other_loc.usage AS other_usage
               FROM stock_move_line sml
-         LEFT JOIN scope src ON src.location_id = sml.location_id
-         LEFT JOIN scope dst ON dst.location_id = sml.location_dest_id
-              JOIN stock_location src_loc ON src_loc.id = sml.location_id
-              JOIN stock_location dst_loc ON dst_loc.id = sml.location_dest_id
-        CROSS JOIN LATERAL (
-                   VALUES (dst.scope_id, dst.company_id, 1, src_loc.usage),
-                          (src.scope_id, src.company_id, -1, dst_loc.usage)
-                   ) AS side(scope_id, company_id, sign, other_usage)
+              JOIN scope side ON side.location_id = sml.%(side)s
+         LEFT JOIN scope other ON other.location_id = sml.%(other)s
+              JOIN stock_location other_loc ON other_loc.id = sml.%(other)s
              WHERE sml.state = 'done' AND sml.date < %(stop)s AND %(products)s
-               AND src.scope_id IS DISTINCT FROM dst.scope_id
-               AND side.scope_id IS NOT NULL
-            """,
-            stop=stop,
-            products=product_condition,
-        )
+               AND side.scope_id IS DISTINCT FROM other.scope_id
+                """,
+                sign=sign,
+                side=SQL.identifier(side),
+                other=SQL.identifier(other),
+                stop=stop,
+                products=product_condition,
+            )
+            for sign, side, other in (
+                (1, "location_dest_id", "location_id"),
+                (-1, "location_id", "location_dest_id"),
+            )
+        ]
+        return SQL("UNION ALL").join(branches)
 
     @api.model
     def _get_consumption_condition(self, start=None):
