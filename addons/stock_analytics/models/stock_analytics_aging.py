@@ -121,33 +121,24 @@ class StockAnalyticsAging(models.AbstractModel):
                                AS qty) m
               GROUP BY c.line_id
             ),
-            buckets AS (
-                SELECT * FROM unnest(%(idx)s::int[], %(low)s::int[], %(high)s::int[])
-                    AS b(idx, low, high)
-            ),
-            aged AS (
-                SELECT c.product_id, c.scope_id, b.idx, SUM(c.qty) AS quantity,
-                       SUM(COALESCE(m.value, 0) + (c.qty - COALESCE(m.qty, 0))
-                           * COALESCE(uc.cost, 0)) AS value
+            valued AS (
+                SELECT c.product_id, c.scope_id, c.age, c.qty,
+                       COALESCE(m.value, 0) + (c.qty - COALESCE(m.qty, 0))
+                           * COALESCE(uc.cost, 0) AS value
                   FROM chunks c
-                  JOIN buckets b ON c.age >= b.low
-                                AND (b.high IS NULL OR c.age <= b.high)
              LEFT JOIN matched m ON m.line_id = c.line_id
              LEFT JOIN unit_cost uc ON uc.product_id = c.product_id
                                    AND uc.company_id = c.company_id
                  WHERE c.scope_id = ANY(%(selected)s)
-              GROUP BY c.product_id, c.scope_id, b.idx
             )
-            SELECT a.product_id, a.scope_id, w.warehouse_id,
-                   SUM(a.quantity)::float8 AS quantity,
-                   SUM(a.value)::float8 AS value, array_agg(a.idx) AS idx,
-                   array_agg(a.quantity)::float8[] AS quantities,
-                   array_agg(a.value)::float8[] AS "values"
-              FROM aged a
+            SELECT v.product_id, v.scope_id, w.warehouse_id,
+                   SUM(v.qty)::float8 AS quantity, SUM(v.value)::float8 AS value,
+                   %(bucket_columns)s
+              FROM valued v
               JOIN (SELECT DISTINCT scope_id, warehouse_id FROM scope) w
-                ON w.scope_id = a.scope_id
-          GROUP BY a.product_id, a.scope_id, w.warehouse_id
-          ORDER BY a.product_id, a.scope_id
+                ON w.scope_id = v.scope_id
+          GROUP BY v.product_id, v.scope_id, w.warehouse_id
+          ORDER BY v.product_id, v.scope_id
             """,
             scope=self._get_scope_sql(scope),
             flows=self._get_flows_sql(products, stop),
@@ -159,10 +150,29 @@ class StockAnalyticsAging(models.AbstractModel):
             fifo_products=[product_id for product_id, __ in fifo],
             fifo_companies=[company_id for __, company_id in fifo],
             selected=selected,
-            idx=list(range(len(bucket_defs))),
-            low=[b["min_days"] for b in bucket_defs],
-            high=[b["max_days"] for b in bucket_defs],
+            bucket_columns=self._get_aging_bucket_columns(bucket_defs),
         )
+
+    @api.model
+    def _get_aging_bucket_columns(self, bucket_defs):
+        """``quantity_<i>, value_<i>`` of each bucket: the sums of the
+        arrivals of its ages (columns, not a join with the buckets and
+        arrays: one grouping, and no array for the client to parse)."""
+        columns = []
+        for index, bucket in enumerate(bucket_defs):
+            condition = SQL("v.age >= %s", bucket["min_days"])
+            if bucket["max_days"] is not None:
+                condition = SQL("%s AND v.age <= %s", condition, bucket["max_days"])
+            for name in ("qty", "value"):
+                columns.append(
+                    SQL(
+                        "COALESCE(SUM(%s) FILTER (WHERE %s), 0)::float8 AS %s",
+                        SQL.identifier("v", name),
+                        condition,
+                        SQL.identifier(f"{name}_{index}"),
+                    )
+                )
+        return SQL(", ").join(columns)
 
     @api.model
     def _get_aging_chunks_sql(self, at_date):
@@ -230,11 +240,10 @@ class StockAnalyticsAging(models.AbstractModel):
         key_name = "location_id" if scope == "location" else "warehouse_id"
         rows = []
         for rec in records:
-            buckets = [dict(b, quantity=0.0, value=0.0) for b in bucket_defs]
-            for idx, qty, value in zip(
-                rec["idx"], rec["quantities"], rec["values"], strict=True
-            ):
-                buckets[idx].update(quantity=qty, value=value)
+            buckets = [
+                dict(b, quantity=rec[f"qty_{index}"], value=rec[f"value_{index}"])
+                for index, b in enumerate(bucket_defs)
+            ]
             rows.append(
                 {
                     "product_id": rec["product_id"],
