@@ -50,6 +50,7 @@ class StockAnalyticsAging(models.AbstractModel):
             self._get_aging_scope_ids(scope, warehouse_ids, location_ids),
             self._get_product_condition("sml", product_ids, category_ids),
             product_ids,
+            self._get_product_condition("svl", product_ids, category_ids),
         )
         for chunk in self._iter_query(query):
             yield self._prepare_aging_rows(chunk, bucket_defs, scope)
@@ -73,7 +74,15 @@ class StockAnalyticsAging(models.AbstractModel):
 
     @api.model
     def _get_aging_query(
-        self, at_date, stop, bucket_defs, scope, selected, products, product_ids=None
+        self,
+        at_date,
+        stop,
+        bucket_defs,
+        scope,
+        selected,
+        products,
+        product_ids=None,
+        layer_products=None,
     ):
         """One query: on hand per product x scope and the arrivals that make
         it up (newest first, the oldest one partly), summed per age bucket.
@@ -84,9 +93,15 @@ class StockAnalyticsAging(models.AbstractModel):
         total is the remaining value of the layers. Other products, and any
         quantity no layer covers, are valued at the average unit value. The
         ranks are taken over all the scopes of the companies, the rows are
-        then restricted to the ``selected`` scopes.
+        then restricted to the ``selected`` scopes. ``products`` and
+        ``layer_products`` are the product filters on the move lines
+        (``sml``) and on the valuation layers (``svl``): the layers are read
+        for the products of the filters, not for those found on hand, whose
+        number PostgreSQL cannot estimate (it would probe the layers product
+        by product).
         """
         fifo = self._get_fifo_product_companies(product_ids)
+        layer_products = layer_products or SQL("TRUE")
         return SQL(
             """
             WITH scope AS (%(scope)s),
@@ -106,7 +121,7 @@ class StockAnalyticsAging(models.AbstractModel):
                    AND (svl.product_id, svl.company_id) IN (
                        SELECT * FROM unnest(%(fifo_products)s::int[],
                                             %(fifo_companies)s::int[]))
-                   AND svl.product_id IN (SELECT product_id FROM onhand)
+                   AND %(layer_products)s
             ),
             matched AS (
                 SELECT c.line_id,
@@ -143,9 +158,8 @@ class StockAnalyticsAging(models.AbstractModel):
             scope=self._get_scope_sql(scope),
             flows=self._get_flows_sql(products, stop),
             chunks=self._get_aging_chunks_sql(at_date),
-            unit_cost=self._get_unit_cost_sql(
-                stop, SQL("SELECT product_id FROM onhand")
-            ),
+            unit_cost=self._get_unit_cost_sql(stop, layer_products),
+            layer_products=layer_products,
             stop=stop,
             fifo_products=[product_id for product_id, __ in fifo],
             fifo_companies=[company_id for __, company_id in fifo],

@@ -81,7 +81,7 @@ class StockAnalyticsDeadStock(models.AbstractModel):
             scope=scope_sql,
             products=products,
             unit_cost=self._get_unit_cost_sql(
-                stop, SQL("SELECT product_id FROM onhand")
+                stop, SQL("svl.product_id IN (SELECT product_id FROM onhand)")
             ),
             today=today,
             last=self._get_local_sql(SQL("COALESCE(lo.date, o.in_date)")),

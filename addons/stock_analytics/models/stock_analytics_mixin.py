@@ -212,23 +212,23 @@ class StockAnalyticsMixin(models.AbstractModel):
         )
 
     @api.model
-    def _get_unit_cost_sql(self, stop, products_sql):
+    def _get_unit_cost_sql(self, stop, product_condition):
         """``unit_cost(product_id, company_id, cost)``: the average unit value
         of the valuation layers created before ``stop`` (stock value over
         stock quantity, what the valuation report shows per unit), for the
-        products selected by ``products_sql`` and the allowed companies."""
+        products of ``product_condition`` (on ``svl``) and the allowed
+        companies."""
         return SQL(
             """
             SELECT svl.product_id, svl.company_id,
                    SUM(svl.value) / NULLIF(SUM(svl.quantity), 0) AS cost
               FROM stock_valuation_layer svl
-             WHERE svl.create_date < %s AND svl.company_id = ANY(%s)
-               AND svl.product_id IN (%s)
+             WHERE svl.create_date < %s AND svl.company_id = ANY(%s) AND %s
           GROUP BY svl.product_id, svl.company_id
             """,
             stop,
             self.env.companies.ids,
-            products_sql,
+            product_condition,
         )
 
     @api.model

@@ -52,16 +52,21 @@ class StockAnalyticsTurnover(models.AbstractModel):
             keys,
             self._get_scope_sql("warehouse", warehouse_ids, location_ids),
             self._get_product_condition("sml", product_ids, category_ids),
+            self._get_product_condition("svl", product_ids, category_ids),
         )
         days = (date_to - date_from).days + 1
         for chunk in self._iter_query(query):
             yield [self._prepare_turnover_row(row, days) for row in chunk]
 
     @api.model
-    def _get_turnover_query(self, start, stop, keys, scope_sql, products):
+    def _get_turnover_query(
+        self, start, stop, keys, scope_sql, products, layer_products=None
+    ):
         """Per product x warehouse: opening, closing, receipts and consumption
         from the move lines, cost of consumption from the layers of the same
-        moves, the stock valued at both ends; summed over ``keys``."""
+        moves, the stock valued at both ends; summed over ``keys``.
+        ``products`` and ``layer_products`` are the product filters on the
+        move lines (``sml``) and on the valuation layers (``svl``)."""
         consumed = self._get_consumption_condition(start)
         return SQL(
             """
@@ -104,19 +109,20 @@ class StockAnalyticsTurnover(models.AbstractModel):
                 SQL("SELECT * FROM flows WHERE %s", consumed),
                 ("product_id", "scope_id"),
             ),
-            costs=self._get_unit_costs_sql(
-                start, stop, SQL("SELECT product_id FROM base")
-            ),
+            costs=self._get_unit_costs_sql(start, stop, layer_products or SQL("TRUE")),
             keys=self._get_group_select(TURNOVER_KEYS, keys),
             group=self._get_group_by(TURNOVER_KEYS, keys),
             order=self._get_group_by(TURNOVER_KEYS, keys) if keys else SQL("1"),
         )
 
     @api.model
-    def _get_unit_costs_sql(self, start, stop, products_sql):
+    def _get_unit_costs_sql(self, start, stop, product_condition):
         """``costs(product_id, company_id, cost_start, cost_stop)``: the
         average unit value (see ``_get_unit_cost_sql``) at both ends of the
-        period, in one pass over the valuation layers."""
+        period, in one pass over the valuation layers of the products of
+        ``product_condition`` (on ``svl``): the filters of the report, not
+        the products found in its flows, whose number PostgreSQL cannot
+        estimate (it would probe the layers product by product)."""
         return SQL(
             """
             SELECT svl.product_id, svl.company_id,
@@ -126,13 +132,13 @@ class StockAnalyticsTurnover(models.AbstractModel):
                    SUM(svl.value) / NULLIF(SUM(svl.quantity), 0) AS cost_stop
               FROM stock_valuation_layer svl
              WHERE svl.create_date < %(stop)s AND svl.company_id = ANY(%(companies)s)
-               AND svl.product_id IN (%(products)s)
+               AND %(products)s
           GROUP BY svl.product_id, svl.company_id
             """,
             start=start,
             stop=stop,
             companies=self.env.companies.ids,
-            products=products_sql,
+            products=product_condition,
         )
 
     @api.model
