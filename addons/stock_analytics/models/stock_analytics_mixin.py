@@ -273,13 +273,19 @@ class StockAnalyticsMixin(models.AbstractModel):
         ``CHUNK_SIZE``), read through a server-side cursor: neither the
         database client nor Python holds all the rows at once, whatever
         their number (exports). The query runs with the ``work_mem`` of
-        ``_get_work_mem`` and is planned for all its rows (PostgreSQL plans
-        a cursor for its first tenth, ``cursor_tuple_fraction``, with plans
-        that are slower to the end); the session's settings are restored
-        after the last row."""
+        ``_get_work_mem``, is planned for all its rows (PostgreSQL plans a
+        cursor for its first tenth, ``cursor_tuple_fraction``, with plans
+        that are slower to the end) and without JIT compilation (the
+        reports' many expressions took longer to compile, over a second,
+        than they saved); the session's settings are restored after the
+        last row."""
         self.env.flush_all()
         cr = self.env.cr
-        settings = {"work_mem": self._get_work_mem(), "cursor_tuple_fraction": "1"}
+        settings = {
+            "work_mem": self._get_work_mem(),
+            "cursor_tuple_fraction": "1",
+            "jit": "off",
+        }
         cr.execute(
             SQL(
                 "SELECT %s",

@@ -11,7 +11,8 @@ from ..models import stock_analytics_mixin
 from .common import AgingCommon
 
 SETTINGS_QUERY = (
-    "SELECT current_setting('work_mem'), current_setting('cursor_tuple_fraction')"
+    "SELECT current_setting('work_mem'), current_setting('cursor_tuple_fraction'),"
+    " current_setting('jit')"
 )
 
 
@@ -135,28 +136,34 @@ class TestWizardXlsx(AgingCommon):
 
     def test_query_settings_restored(self):
         """Report queries run with their own work_mem, planned for all their
-        rows (not a cursor's first tenth); the session's settings after."""
+        rows (not a cursor's first tenth), without JIT; the session's
+        settings after."""
         cr = self.env.cr
         cr.execute(SETTINGS_QUERY)
         before = cr.fetchone()
         cr.execute(
             "SELECT set_config('work_mem', '5MB', TRUE), "
-            "set_config('cursor_tuple_fraction', '0.2', TRUE)"
+            "set_config('cursor_tuple_fraction', '0.2', TRUE), "
+            "set_config('jit', 'on', TRUE)"
         )
         analytics = self.env["stock.analytics"]
         rows = analytics._fetch(
             SQL(
                 "SELECT current_setting('work_mem') AS mem, "
-                "current_setting('cursor_tuple_fraction') AS fraction"
+                "current_setting('cursor_tuple_fraction') AS fraction, "
+                "current_setting('jit') AS jit"
             )
         )
-        self.assertEqual(rows, [{"mem": analytics._get_work_mem(), "fraction": "1"}])
+        self.assertEqual(
+            rows, [{"mem": analytics._get_work_mem(), "fraction": "1", "jit": "off"}]
+        )
         cr.execute(SETTINGS_QUERY)
-        self.assertEqual(cr.fetchone(), ("5MB", "0.2"))
+        self.assertEqual(cr.fetchone(), ("5MB", "0.2", "on"))
         cr.execute(
             SQL(
                 "SELECT set_config('work_mem', %s, TRUE), "
-                "set_config('cursor_tuple_fraction', %s, TRUE)",
+                "set_config('cursor_tuple_fraction', %s, TRUE), "
+                "set_config('jit', %s, TRUE)",
                 *before,
             )
         )
