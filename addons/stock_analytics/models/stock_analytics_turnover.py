@@ -68,6 +68,7 @@ class StockAnalyticsTurnover(models.AbstractModel):
         ``products`` and ``layer_products`` are the product filters on the
         move lines (``sml``) and on the valuation layers (``svl``)."""
         consumed = self._get_consumption_condition(start)
+        per_row = set(keys) == {"product_id", "warehouse_id"}
         return SQL(
             """
             WITH scope AS (%(scope)s),
@@ -84,21 +85,22 @@ class StockAnalyticsTurnover(models.AbstractModel):
             cogs AS (%(cogs)s),
             costs AS (%(costs)s)
             SELECT %(keys)s
-                   SUM(COALESCE(b.opening, 0))::float8 AS opening_qty,
-                   SUM(b.closing)::float8 AS closing_qty,
-                   SUM(COALESCE(b.qty_in, 0))::float8 AS qty_in,
-                   SUM(COALESCE(b.qty_out, 0))::float8 AS qty_out,
-                   SUM(COALESCE(c.value, 0))::float8 AS cogs,
-                   SUM(COALESCE(b.opening, 0) * COALESCE(uc.cost_start, 0))::float8
+                   %(sum)s(COALESCE(b.opening, 0))::float8 AS opening_qty,
+                   %(sum)s(b.closing)::float8 AS closing_qty,
+                   %(sum)s(COALESCE(b.qty_in, 0))::float8 AS qty_in,
+                   %(sum)s(COALESCE(b.qty_out, 0))::float8 AS qty_out,
+                   %(sum)s(COALESCE(c.value, 0))::float8 AS cogs,
+                   %(sum)s(COALESCE(b.opening, 0) * COALESCE(uc.cost_start, 0))::float8
                        AS opening_value,
-                   SUM(b.closing * COALESCE(uc.cost_stop, 0))::float8 AS closing_value
+                   %(sum)s(b.closing * COALESCE(uc.cost_stop, 0))::float8
+                       AS closing_value
               FROM base b
               JOIN product_product pp ON pp.id = b.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN cogs c ON c.product_id = b.product_id AND c.scope_id = b.scope_id
          LEFT JOIN costs uc ON uc.product_id = b.product_id
                            AND uc.company_id = b.company_id
-          GROUP BY %(group)s
+          %(group)s
           ORDER BY %(order)s
             """,
             scope=scope_sql,
@@ -111,7 +113,12 @@ class StockAnalyticsTurnover(models.AbstractModel):
             ),
             costs=self._get_unit_costs_sql(start, stop, layer_products or SQL("TRUE")),
             keys=self._get_group_select(TURNOVER_KEYS, keys),
-            group=self._get_group_by(TURNOVER_KEYS, keys),
+            # a row of base per product and warehouse (of one company): per
+            # product and warehouse, its rows are the result as they are
+            sum=SQL("") if per_row else SQL("SUM"),
+            group=SQL("")
+            if per_row
+            else SQL("GROUP BY %s", self._get_group_by(TURNOVER_KEYS, keys)),
             order=self._get_group_by(TURNOVER_KEYS, keys) if keys else SQL("1"),
         )
 
