@@ -169,7 +169,7 @@ class StockAnalyticsAging(models.AbstractModel):
 
     @api.model
     def _get_aging_bucket_columns(self, bucket_defs):
-        """``quantity_<i>, value_<i>`` of each bucket: the sums of the
+        """``qty_<i>, value_<i>`` of each bucket: the sums of the
         arrivals of its ages (columns, not a join with the buckets and
         arrays: one grouping, and no array for the client to parse)."""
         columns = []

@@ -336,7 +336,8 @@ class StockThresholdAlert(models.Model):
     def _get_wanted_kinds(self, status):
         """``{family: kind}`` that a status calls for, the worst kind of each
         family: its status code, and its projected stock-out and dead stock
-        flags (hook for new kinds)."""
+        flags (hook for new kinds; the status columns they read go in
+        ``stock.threshold.status._get_alert_columns``)."""
         kinds = [status.status] if KIND_FAMILY.get(status.status) else []
         if status.projected_stockout:
             kinds.append("projected_stockout")

@@ -27,8 +27,6 @@ STORED_COLUMNS = (
     "projected_stockout",
     "dead_stock",
 )
-# Columns whose change may open, change or resolve an alert.
-ALERT_COLUMNS = ("status", "projected_stockout", "dead_stock")
 
 
 class StockThresholdStatus(models.Model):
@@ -269,7 +267,7 @@ class StockThresholdStatus(models.Model):
         """Hook called with the statuses an evaluation wrote, and what it
         evaluated: the alerts follow them in the same transaction.
         ``alerting`` are the written statuses that are new or whose status
-        or alert flags (``ALERT_COLUMNS``) changed (None: all of
+        or alert flags (``_get_alert_columns``) changed (None: all of
         ``changed``): a status whose figures alone changed calls for the
         alerts it already has (statuses left without theirs are the cron's,
         see ``_sync_unalerted``)."""
@@ -358,7 +356,7 @@ class StockThresholdStatus(models.Model):
         insert or update the evaluated rows that are new or differ (NULL
         and NaN count as equal, as IS NOT DISTINCT FROM), in one statement.
         Returns the statuses written, and those of them that are new or whose
-        ``ALERT_COLUMNS`` changed."""
+        ``_get_alert_columns`` changed."""
         keys = evaluated["key"]
         size = len(keys)
         # position of each evaluated pair in the stored rows
@@ -367,6 +365,7 @@ class StockThresholdStatus(models.Model):
         found[found] = stored["key"][position[found]] == keys[found]
         changed = ~found
         alerting = ~found
+        alert_columns = self._get_alert_columns()
         new = self._get_stored_values(evaluated) if size else {}
         for name in new:
             old = stored[name][position[found]]
@@ -377,7 +376,7 @@ class StockThresholdStatus(models.Model):
             if value.dtype.kind == "f":
                 same |= np.isnan(old) & np.isnan(value[found])
             changed[found] |= ~same
-            if name in ALERT_COLUMNS:
+            if name in alert_columns:
                 alerting[found] |= ~same
         present = np.zeros(len(stored["key"]), dtype=bool)
         present[position[found]] = True
@@ -444,6 +443,12 @@ RETURNING s.id, s.product_id, s.location_id""",
             for status_id, product_id, location_id in written
             if (product_id << 32 | location_id) in alerting_keys
         )
+
+    def _get_alert_columns(self):
+        """Stored columns whose change may open, change or resolve an alert
+        (see ``stock.threshold.alert._get_wanted_kinds``): a module adding
+        a kind of alert from another column adds that column here."""
+        return ("status", "projected_stockout", "dead_stock")
 
     def _array_type(self, name):
         return {
