@@ -61,8 +61,7 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
             self._get_scope_sql("warehouse", warehouse_ids, location_ids),
             self._get_product_condition("sm", product_ids, category_ids),
         )
-        for chunk in self._iter_query(query):
-            yield [self._prepare_trend_row(row) for row in chunk]
+        yield from self._iter_query(query)
 
     @api.model
     def _get_sales_trends_query(self, period, first, stop, keys, scope_sql, products):
@@ -73,7 +72,8 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
         sales are read again shifted to the period they are the reference
         of, and grouped once. No self-join: PostgreSQL cannot estimate the
         rows of the grouped sales, and a nested loop over them would take
-        their square."""
+        their square. The growth ratios are computed here too (NULL when
+        the reference is zero)."""
         previous, last_year = TREND_OFFSETS[period]
         return SQL(
             """
@@ -99,13 +99,26 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                            WHEN dst.usage = 'customer' THEN sm.location_id
                            WHEN src.usage = 'customer' THEN sm.location_dest_id
                        END
-                  JOIN product_product pp ON pp.id = sm.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  %(product_joins)s
                  WHERE sm.state = 'done' AND %(products)s
                    AND sm.date >= %(since)s
                    AND sm.date < %(stop)s
               GROUP BY %(group)s
             )
+            SELECT period_start, %(key_columns)s quantity, revenue,
+                   COALESCE(previous_quantity, 0) AS previous_quantity,
+                   COALESCE(previous_revenue, 0) AS previous_revenue,
+                   COALESCE(last_year_quantity, 0) AS last_year_quantity,
+                   COALESCE(last_year_revenue, 0) AS last_year_revenue,
+                   (quantity - previous_quantity) / NULLIF(previous_quantity, 0)
+                       AS growth_quantity,
+                   (quantity - last_year_quantity) / NULLIF(last_year_quantity, 0)
+                       AS yoy_growth_quantity,
+                   (revenue - previous_revenue) / NULLIF(previous_revenue, 0)
+                       AS growth_revenue,
+                   (revenue - last_year_revenue) / NULLIF(last_year_revenue, 0)
+                       AS yoy_growth_revenue
+              FROM (
             SELECT period_start, %(key_columns)s
                    SUM(quantity) FILTER (WHERE ref = 0) AS quantity,
                    SUM(revenue) FILTER (WHERE ref = 0) AS revenue,
@@ -127,9 +140,17 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                    ) AS shifted
           GROUP BY period_start, %(key_group)s
             HAVING COUNT(*) FILTER (WHERE ref = 0) > 0
+                   ) AS grouped
           ORDER BY period_start, %(order)s
             """,
             scope=scope_sql,
+            # the product's template only for its category
+            product_joins=SQL(
+                """JOIN product_product pp ON pp.id = sm.product_id
+                   JOIN product_template pt ON pt.id = pp.product_tmpl_id"""
+            )
+            if "categ_id" in keys
+            else SQL(""),
             period=period,
             keys=self._get_group_select(TREND_KEYS, keys),
             group=self._get_group_by(TREND_KEYS, keys, SQL("1")),
@@ -144,13 +165,3 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
             previous=previous,
             last_year=last_year,
         )
-
-    @api.model
-    def _prepare_trend_row(self, row):
-        """Add growth ratios against the previous period and last year."""
-        for name in ("quantity", "revenue"):
-            for ref, growth in (("previous", "growth"), ("last_year", "yoy_growth")):
-                base = row[f"{ref}_{name}"] or 0.0
-                row[f"{ref}_{name}"] = base
-                row[f"{growth}_{name}"] = (row[name] - base) / base if base else None
-        return row
