@@ -138,10 +138,10 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
                            quantity, revenue, 2
                       FROM sales WHERE period_start + %(last_year)s >= %(first)s
                    ) AS shifted
-          GROUP BY period_start, %(key_group)s
+          GROUP BY period_start, %(key_list)s
             HAVING COUNT(*) FILTER (WHERE ref = 0) > 0
                    ) AS grouped
-          ORDER BY period_start, %(order)s
+          ORDER BY period_start, %(key_list)s
             """,
             scope=scope_sql,
             # the product's template only for its category
@@ -155,8 +155,8 @@ class StockAnalyticsSalesTrends(models.AbstractModel):
             keys=self._get_group_select(TREND_KEYS, keys),
             group=self._get_group_by(TREND_KEYS, keys, SQL("1")),
             key_columns=SQL().join(SQL("%s, ", SQL.identifier(k)) for k in keys),
-            key_group=SQL(", ").join(map(SQL.identifier, keys)) or SQL("1"),
-            order=SQL(", ").join(map(SQL.identifier, keys)) or SQL("1"),
+            # the keys' columns, to group and order by (1: the period alone)
+            key_list=SQL(", ").join(map(SQL.identifier, keys)) or SQL("1"),
             products=products,
             date=self._get_local_sql(SQL("sm.date")),
             since=self._get_utc_start(first - relativedelta(years=1, days=7)),
