@@ -129,62 +129,152 @@ def select_forecasts(matrix, alphas=DEFAULT_ALPHAS):
     ``matrix`` holds one series per row, all of the same length; each is
     first trimmed of its leading periods without demand (as a series starts
     with its first demand). Returns one dict per row, equal to
-    ``select_forecast(trimmed_row, alphas)``: the same float operations in
-    the same order (sums accumulate period after period), so the selection
-    and its ties come out exactly the same, but over arrays of series and
-    smoothing constants instead of one series and one constant at a time.
+    ``select_forecast(trimmed_row, alphas)``: see ``fit_forecasts``.
     """
-    if not len(matrix):
-        return []
-    y = np.asarray(matrix, dtype=float).reshape(len(matrix), -1)
+    fits = fit_forecasts(matrix, alphas)
+    return [
+        {
+            "method": METHODS[method],
+            "alpha": alpha,
+            "mase": None if error != error else error,
+            "mape": None if ratio != ratio else ratio,
+            "forecast": forecast,
+        }
+        for method, alpha, error, ratio, forecast in zip(
+            *(column.tolist() for column in fits), strict=True
+        )
+    ]
+
+
+# the methods of fit_forecasts, by index
+METHODS = ("none", "ses", "croston")
+
+
+def fit_forecasts(matrix, alphas=DEFAULT_ALPHAS):
+    """The selections of ``select_forecast`` for the rows of ``matrix`` (one
+    series per row, all of the same length), each row first trimmed of its
+    leading periods without demand, as arrays: ``(methods, alphas, mases,
+    mapes, forecasts)``, methods as indexes of ``METHODS``, NaN where
+    ``select_forecast`` gives None.
+
+    The same float operations in the same order as ``select_forecast``
+    (sums accumulate period after period), so the selections and their ties
+    come out exactly the same, but over arrays of series and smoothing
+    constants:
+
+    * the series are aligned on their first demand and sorted from the
+      longest, so that at each period the series still running are the
+      first ones, updated in place, and no work is done for the periods
+      before a series starts;
+    * the arrays hold a row per smoothing constant and a column per series
+      (numpy's inner loops then run along the series, not the constants);
+    * a first pass fits both methods with every alpha for their MASE, a
+      second one only the chosen alpha of each series, for the MAPE.
+    """
+    size = len(matrix)
+    if not size:
+        return tuple(np.zeros(0) for __ in range(5))
+    y = np.asarray(matrix, dtype=float).reshape(size, -1)
+    periods = y.shape[1]
     nonzero = y != 0
-    start = np.where(nonzero.any(axis=1), nonzero.argmax(axis=1), y.shape[1])
-    ses_state, croston_state = (
-        _SesState(y, start, alphas),
-        _CrostonState(y, start, alphas),
+    demands = nonzero.sum(axis=1)
+    start = np.where(demands, nonzero.argmax(axis=1), periods)
+    order = np.argsort(start, kind="stable")
+    start = start[order]
+    lengths = periods - start
+    shifted = np.minimum(start[:, None] + np.arange(periods), periods - 1)
+    # one row per period of the aligned series
+    aligned = np.ascontiguousarray(np.take_along_axis(y[order], shifted, axis=1).T)
+    # the series longer than k periods are the first ``running[k]`` ones
+    running = np.searchsorted(-lengths, -np.arange(periods), side="left").tolist()
+    grid = np.asarray(alphas, dtype=float)[:, None]
+    states = (_SesState(aligned, grid), _CrostonState(aligned, grid))
+    naive = np.zeros(size)
+    _run(aligned, running, states, naive)
+    count = np.maximum(lengths - 1, 0).astype(float)
+    rank = np.concatenate([state.mase(naive, count) for state in states])
+    choice = np.argmin(np.where(np.isnan(rank), np.inf, rank), axis=0)
+    method, alpha = np.divmod(choice, len(alphas))
+    chosen = grid[alpha, 0][None, :]
+    refits = (
+        _SesState(aligned, chosen, ratios=True),
+        _CrostonState(aligned, chosen, ratios=True),
     )
-    naive = np.zeros(len(y))
-    for t in range(1, y.shape[1]):
-        active = t > start
-        naive += np.where(active, np.abs(y[:, t] - y[:, t - 1]), 0.0)
-        ses_state.step(t, active)
-        croston_state.step(t, active)
-    count = np.maximum(y.shape[1] - start - 1, 0)
-    states = (ses_state, croston_state)
-    rank = np.concatenate([s.mase(naive, count) for s in states], axis=1)
-    choice = np.argmin(np.where(np.isnan(rank), np.inf, rank), axis=1)
-    return _get_results(states, alphas, choice, rank, start < y.shape[1])
+    _run(aligned, running, refits)
+    is_ses = method == 0
+    has_demand = lengths > 0
+    # periods with demand after the first, those with a one-step forecast
+    with_forecast = demands[order] - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(is_ses, refits[0].ratios[0], refits[1].ratios[0])
+        mapes = np.where(with_forecast > 0, ratios / with_forecast, np.nan)
+    fits = (
+        np.where(has_demand, method + 1, 0),
+        np.where(has_demand, chosen[0], 0.0),
+        np.where(has_demand, rank[choice, np.arange(size)], np.nan),
+        np.where(has_demand, mapes, np.nan),
+        np.where(
+            has_demand,
+            np.where(is_ses, refits[0].forecast(), refits[1].forecast()),
+            0.0,
+        ),
+    )
+    unsorted = np.empty(size, dtype=int)
+    unsorted[order] = np.arange(size)
+    return tuple(column[unsorted] for column in fits)
+
+
+def _run(aligned, running, states, naive=None):
+    """Step ``states`` through the periods (rows) of the ``aligned`` series,
+    and add up the errors of the naive forecast in ``naive``."""
+    for k in range(1, len(aligned)):
+        rows = running[k]
+        if not rows:
+            break
+        value = aligned[k, :rows]
+        if naive is not None:
+            naive[:rows] += np.abs(value - aligned[k - 1, :rows])
+        with_demand = value != 0
+        for state in states:
+            state.step(rows, value, with_demand)
 
 
 class _FitState:
-    """Running errors of one method fitted with every alpha on all series."""
+    """Running errors of one method fitted on all series (columns of
+    ``y``, aligned on their first demand) with each smoothing constant of
+    ``alpha``: a column (every constant for every series) or a row (one per
+    series). With ``ratios``, the sums of the percentage errors too."""
 
-    def __init__(self, y, start, alphas):
-        self.y = y
-        self.alpha = np.asarray(alphas, dtype=float)[None, :]
-        first = y[np.arange(len(y)), np.minimum(start, y.shape[1] - 1)][:, None]
-        self.first = np.repeat(first, len(alphas), axis=1)
+    def __init__(self, y, alpha, ratios=False):
+        self.alpha = alpha
+        self.first = np.repeat(y[:1], len(alpha), axis=0)
         self.errors = np.zeros(self.first.shape)
-        self.ratios = np.zeros(self.first.shape)
-        self.demands = np.zeros(len(y), dtype=int)
+        self.ratios = np.zeros(self.first.shape) if ratios else None
 
-    def _add_errors(self, t, active, fitted):
-        """Add the errors of the one-step forecasts ``fitted`` of period ``t``."""
-        value = self.y[:, t][:, None]
-        active = active[:, None]
-        error = np.abs(value - fitted)
-        self.errors += np.where(active, error, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            with_demand = active & (value != 0)
-            self.ratios += np.where(with_demand, error / np.abs(value), 0.0)
-        self.demands += with_demand[:, 0]
+    def _add_errors(self, rows, value, with_demand, fitted):
+        """Add the errors of the one-step forecasts ``fitted`` of the first
+        ``rows`` series, whose actual demands are ``value``."""
+        error = np.subtract(value, fitted)
+        np.abs(error, out=error)
+        self.errors[:, :rows] += error
+        if self.ratios is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.ratios[:, :rows] += np.where(
+                    with_demand, error / np.abs(value), 0.0
+                )
+
+    def _smooth(self, target, value, alpha):
+        """``target + alpha * (value - target)``, as a new array."""
+        step = np.subtract(value, target)
+        step *= alpha
+        step += target
+        return step
 
     def mase(self, naive, count):
-        """MASE per series and alpha; NaN where ``mase`` gives ``None``."""
+        """MASE per alpha and series; NaN where ``mase`` gives ``None``."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            count = count[:, None].astype(float)
             error = self.errors / count
-            scale = (naive / count[:, 0])[:, None]
+            scale = naive / count
             result = np.where(
                 scale == 0, np.where(error == 0, 0.0, np.inf), error / scale
             )
@@ -192,73 +282,41 @@ class _FitState:
 
 
 class _SesState(_FitState):
-    def __init__(self, y, start, alphas):
-        super().__init__(y, start, alphas)
+    def __init__(self, y, alpha, ratios=False):
+        super().__init__(y, alpha, ratios)
         self.level = self.first.copy()
 
-    def step(self, t, active):
-        self._add_errors(t, active, self.level)
-        value = self.y[:, t][:, None]
-        updated = self.level + self.alpha * (value - self.level)
-        self.level = np.where(active[:, None], updated, self.level)
+    def step(self, rows, value, with_demand):
+        level = self.level[:, :rows]
+        self._add_errors(rows, value, with_demand, level)
+        step = np.subtract(value, level)
+        step *= self.alpha[:, :rows]
+        level += step
+
+    def forecast(self):
+        """The forecasts of a fit with one alpha per series."""
+        return self.level[0]
 
 
 class _CrostonState(_FitState):
-    def __init__(self, y, start, alphas):
-        super().__init__(y, start, alphas)
+    def __init__(self, y, alpha, ratios=False):
+        super().__init__(y, alpha, ratios)
         self.size = self.first.copy()
         self.interval = np.ones(self.first.shape)
-        self.since = np.zeros((len(y), 1))
+        self.since = np.zeros(y.shape[1])
 
-    def step(self, t, active):
-        self._add_errors(t, active, self.size / self.interval)
-        value = self.y[:, t][:, None]
-        self.since = np.where(active[:, None], self.since + 1, self.since)
-        demand = active[:, None] & (value != 0)
-        size = self.size + self.alpha * (value - self.size)
-        interval = self.interval + self.alpha * (self.since - self.interval)
-        self.size = np.where(demand, size, self.size)
-        self.interval = np.where(demand, interval, self.interval)
-        self.since = np.where(demand, 0.0, self.since)
+    def step(self, rows, value, with_demand):
+        size, interval = self.size[:, :rows], self.interval[:, :rows]
+        since = self.since[:rows]
+        self._add_errors(rows, value, with_demand, size / interval)
+        since += 1
+        # only the series with a demand in this period change
+        hit = np.flatnonzero(with_demand)
+        alpha = self.alpha if self.alpha.shape[1] == 1 else self.alpha[:, hit]
+        self.size[:, hit] = self._smooth(self.size[:, hit], value[hit], alpha)
+        self.interval[:, hit] = self._smooth(self.interval[:, hit], since[hit], alpha)
+        since[hit] = 0.0
 
-
-def _get_results(states, alphas, choice, rank, has_demand):
-    """The result dicts of the series for their chosen method and alpha,
-    picked from the arrays at once."""
-    rows = np.arange(len(choice))
-    method, alpha = np.divmod(choice, len(alphas))
-    is_ses = method == 0
-    forecast = np.where(
-        is_ses,
-        states[0].level[rows, alpha],
-        states[1].size[rows, alpha] / states[1].interval[rows, alpha],
-    )
-    demands = states[0].demands
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(
-            is_ses, states[0].ratios[rows, alpha], states[1].ratios[rows, alpha]
-        )
-        mape = ratios / demands
-    error = rank[rows, choice]
-    none = select_forecast([])
-    return [
-        {
-            "method": "ses" if ses else "croston",
-            "alpha": alphas[a],
-            "mase": None if e != e else e,
-            "mape": m if d else None,
-            "forecast": f,
-        }
-        if demand
-        else dict(none)
-        for ses, a, e, m, d, f, demand in zip(
-            is_ses.tolist(),
-            alpha.tolist(),
-            error.tolist(),
-            mape.tolist(),
-            demands.tolist(),
-            forecast.tolist(),
-            has_demand.tolist(),
-            strict=True,
-        )
-    ]
+    def forecast(self):
+        """The forecasts of a fit with one alpha per series."""
+        return self.size[0] / self.interval[0]

@@ -1,3 +1,4 @@
+import gc
 import zipfile
 from datetime import date, timedelta
 from io import BytesIO
@@ -178,3 +179,27 @@ class TestWizardXlsx(AgingCommon):
         ].get_workbook_options()
         self.assertTrue(options["constant_memory"])
         self.assertTrue(options["nan_inf_to_errors"])
+
+    def test_rows_collected_with_the_collector_paused(self):
+        """The RPC rows are built with Python's cyclic garbage collector
+        disabled (full collections walked the whole heap as the rows piled
+        up), and it is enabled again after, even when a report fails."""
+        states = []
+
+        def chunks():
+            states.append(gc.isenabled())
+            yield [{"figure": None}]
+            states.append(gc.isenabled())
+
+        self.assertTrue(gc.isenabled())
+        self.assertEqual(self.analytics._collect(chunks()), [{"figure": False}])
+        self.assertEqual(states, [False, False])
+        self.assertTrue(gc.isenabled())
+
+        def failing():
+            yield [{}]
+            raise ValueError("broken")
+
+        with self.assertRaises(ValueError):
+            self.analytics._collect(failing())
+        self.assertTrue(gc.isenabled())
