@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..lib import gc_pause
+
 CONSUMPTION_USAGES = ("customer", "production")
 # the period units of the trend and forecast reports (date_utils granularities)
 PERIODS = ("week", "month")
@@ -268,11 +270,11 @@ class StockAnalyticsMixin(models.AbstractModel):
         return [row for chunk in self._iter_query(query) for row in chunk]
 
     @api.model
-    def _iter_query(self, query, size=None):
+    def _iter_query(self, query, size=None, dicts=True):
         """Rows of ``query`` as lists of at most ``size`` dicts (default
-        ``CHUNK_SIZE``), read through a server-side cursor: neither the
-        database client nor Python holds all the rows at once, whatever
-        their number (exports). The query runs with the ``work_mem`` of
+        ``CHUNK_SIZE``; tuples unless ``dicts``), read through a server-side
+        cursor: neither the database client nor Python holds all the rows at
+        once, whatever their number (exports). The query runs with the ``work_mem`` of
         ``_get_work_mem``, is planned for all its rows (PostgreSQL plans a
         cursor for its first tenth, ``cursor_tuple_fraction``, with plans
         that are slower to the end) and without JIT compilation (the
@@ -299,7 +301,7 @@ class StockAnalyticsMixin(models.AbstractModel):
         fetch = SQL("FETCH FORWARD %s FROM %s", size or CHUNK_SIZE, name)
         while True:
             cr.execute(fetch)
-            rows = cr.dictfetchall()
+            rows = cr.dictfetchall() if dicts else cr.fetchall()
             if not rows:
                 break
             yield rows
@@ -326,7 +328,11 @@ class StockAnalyticsMixin(models.AbstractModel):
         return WORK_MEM
 
     @api.model
-    def _collect(self, chunks):
+    def _collect(self, chunks, rpc_ready=False):
         """The rows of ``chunks`` (of an ``_iter_*`` method) as one list, as
-        the RPC methods return them."""
-        return self._to_rpc_rows([row for chunk in chunks for row in chunk])
+        the RPC methods return them (through ``_to_rpc_rows`` unless
+        ``rpc_ready``), built with the cyclic garbage collector paused (see
+        ``lib/gc_pause.py``)."""
+        with gc_pause.paused():
+            rows = [row for chunk in chunks for row in chunk]
+            return rows if rpc_ready else self._to_rpc_rows(rows)
