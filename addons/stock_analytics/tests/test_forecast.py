@@ -49,3 +49,28 @@ class TestForecast(AnalyticsCommon):
         self.assertEqual(row["forecast"][0]["period_start"].weekday(), 0)
         self.assertEqual(len(row["history"]), 12)
         self.assertEqual(set(row["history"]) - {0.0}, {5.0})
+
+    def test_forecast_period_sums_moves_net_of_returns(self):
+        """Moves of one period add up in its history (a return from the
+        customer counts negative); a series with one demand has no error
+        to give: False, as everywhere in RPC results."""
+        product = self._create_product("Forecast Sums", self.categ_std)
+        self._receive(product, self.wh_2, 100, 400, 1.0)
+        self._deliver(product, self.wh_2, 2.5, self._days_ago(2, day=3))
+        self._deliver(product, self.wh_2, 1.25, self._days_ago(2, day=20))
+        self._move(
+            product, self.customer, self.wh_2.lot_stock_id, 0.5, self._days_ago(2)
+        )
+        self._deliver(product, self.wh_2, 7, self._days_ago(1))
+        (row,) = self.analytics.get_forecast(
+            product_ids=product.ids, history_periods=4, periods=2
+        )
+        self.assertEqual(row["history"], [0.0, 0.0, 3.25, 7.0])
+        self.assertEqual(row["method"], "ses")
+        (single,) = self.analytics.get_forecast(
+            product_ids=product.ids, history_periods=1, periods=1
+        )
+        self.assertEqual(single["history"], [7.0])
+        self.assertIs(single["mase"], False)
+        self.assertIs(single["mape"], False)
+        self.assertEqual(single["forecast"][0]["quantity"], 7.0)
