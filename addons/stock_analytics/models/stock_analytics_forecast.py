@@ -1,6 +1,7 @@
 import numpy as np
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.date_utils import get_timedelta, start_of
 
@@ -47,10 +48,23 @@ class StockAnalyticsForecast(models.AbstractModel):
         midnight in the user's time zone. Rows: ``product_id``,
         ``warehouse_id``, ``method``, ``alpha``, ``mase``, ``mape``,
         ``history`` (quantities, oldest first) and ``forecast``: a list of
-        ``{period_start, quantity}``.
+        ``{period_start, quantity}``; ``mase`` and ``mape`` are False where
+        they are undefined (e.g. a series with one period of demand).
         """
         self._check_analytics_access()
         self._check_period(period)
+        if not all(
+            isinstance(count, int) and not isinstance(count, bool) and count > 0
+            for count in (history_periods, periods)
+        ):
+            raise UserError(
+                self.env._(
+                    "The history and the forecast need a whole number of periods,"
+                    " at least one: got %(history)r and %(periods)r.",
+                    history=history_periods,
+                    periods=periods,
+                )
+            )
         first, current = self._get_forecast_window(at_date, period, history_periods)
         query = self._get_forecast_query(
             [first + get_timedelta(i, period) for i in range(history_periods)],

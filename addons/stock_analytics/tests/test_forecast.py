@@ -1,5 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
+from odoo.exceptions import UserError
+
 from .common import AnalyticsCommon
 
 
@@ -74,3 +76,16 @@ class TestForecast(AnalyticsCommon):
         self.assertIs(single["mase"], False)
         self.assertIs(single["mape"], False)
         self.assertEqual(single["forecast"][0]["quantity"], 7.0)
+
+    def test_forecast_needs_periods(self):
+        """No history or no forecast period, or a count that is not a whole
+        number, is refused with its reason, not a crash of the query."""
+        for options in (
+            {"history_periods": 0},
+            {"periods": 0},
+            {"history_periods": "12"},
+            {"periods": 1.5},
+        ):
+            with self.subTest(**options), self.assertRaises(UserError) as caught:
+                self.analytics.get_forecast(**options)
+            self.assertIn("at least one", str(caught.exception))
