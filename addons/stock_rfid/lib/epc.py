@@ -14,6 +14,7 @@ tuple-based result whose URIs and GS1 strings are only computed when read.
 """
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -167,9 +168,13 @@ _REFERENCE_ERRORS = {
 _GS1_AI = {"sgtin": "01", "sscc": "00", "sgln": "414", "grai": "8003", "giai": "8004"}
 
 
+@lru_cache(maxsize=65536)
 def _check_digit(digits):
     """GS1 mod-10 check digit: weights 3, 1, 3... from the rightmost digit
-    (sums of ASCII codes, less 48 per digit, are faster than int() calls)."""
+    (sums of ASCII codes, less 48 per digit, are faster than int() calls).
+    Memoised: the keys of a batch's tags repeat (one GTIN for all the
+    serials of a product), and a tag's key is read for its GTIN, element
+    string and matching."""
     codes = digits.encode()
     odd, even = codes[-1::-2], codes[-2::-2]
     total = 3 * (sum(odd) - 48 * len(odd)) + sum(even) - 48 * len(even)

@@ -289,7 +289,7 @@ class TestEpcCodec(BaseCase):
                 modules.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
                 modules.add(node.module)
-        self.assertEqual(modules, {"re", "typing", "urllib.parse"})
+        self.assertEqual(modules, {"functools", "re", "typing", "urllib.parse"})
 
 
 # --- property tests ------------------------------------------------------------
