@@ -2,7 +2,7 @@
     "name": "Stock Analytics",
     "summary": "Inventory turnover, FIFO stock aging, sales trends, ABC/XYZ, "
     "dead stock and demand forecast, over RPC and as XLSX",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ims-community/inventory-management-suite",
     "author": "IMS Community",

@@ -18,3 +18,4 @@ from . import stock_analytics_forecast_line
 from . import stock_analytics_schedule
 from . import product_product
 from . import product_template
+from . import stock_move_line

@@ -42,8 +42,9 @@ class StockAnalyticsDeadStock(models.AbstractModel):
 
     @api.model
     def _get_dead_stock_query(self, today, stop, days, scope_sql, products):
-        """Quants per product x location joined to the date of the last move
-        line out of that location for the same product."""
+        """Quants per product x location with the date of the last move line
+        out of that location for the same product: one probe per row of the
+        dead stock index (see ``stock.move.line.init``)."""
         return SQL(
             """
             WITH scope AS (%(scope)s),
@@ -55,14 +56,6 @@ class StockAnalyticsDeadStock(models.AbstractModel):
               GROUP BY q.product_id, q.location_id, s.company_id
                 HAVING SUM(q.quantity) > 0
             ),
-            last_out AS (
-                SELECT sml.product_id, sml.location_id, MAX(sml.date) AS date
-                  FROM stock_move_line sml
-                  JOIN onhand o ON o.product_id = sml.product_id
-                               AND o.location_id = sml.location_id
-                 WHERE sml.state = 'done' AND sml.location_dest_id != sml.location_id
-              GROUP BY sml.product_id, sml.location_id
-            ),
             unit_cost AS (%(unit_cost)s)
             SELECT o.product_id, o.location_id, loc.warehouse_id,
                    o.quantity::float8 AS quantity,
@@ -71,8 +64,14 @@ class StockAnalyticsDeadStock(models.AbstractModel):
                    %(today)s::date - %(last)s::date AS idle_days
               FROM onhand o
               JOIN stock_location loc ON loc.id = o.location_id
-         LEFT JOIN last_out lo ON lo.product_id = o.product_id
-                              AND lo.location_id = o.location_id
+         LEFT JOIN LATERAL (
+                SELECT MAX(sml.date) AS date
+                  FROM stock_move_line sml
+                 WHERE sml.product_id = o.product_id
+                   AND sml.location_id = o.location_id
+                   AND sml.state = 'done'
+                   AND sml.location_dest_id <> sml.location_id
+                   ) lo ON TRUE
          LEFT JOIN unit_cost uc ON uc.product_id = o.product_id
                                AND uc.company_id = o.company_id
              WHERE %(today)s::date - %(last)s::date >= %(days)s

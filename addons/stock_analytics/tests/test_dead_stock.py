@@ -1,3 +1,4 @@
+from ..models.stock_move_line import LAST_OUT_INDEX
 from .common import AnalyticsCommon
 
 
@@ -31,3 +32,35 @@ class TestDeadStock(AnalyticsCommon):
         self.assertEqual((fifo["idle_days"], fifo["last_outgoing_date"]), (10, False))
         self.assertAlmostEqual(fifo["value"], 10.0)
         self.assertFalse(self.analytics.get_dead_stock(days=101, **self.scope))
+
+    def test_idle_from_the_last_move_out_of_each_location(self):
+        """A move to a sub-location leaves the stock location (idle from
+        then); arrivals do not reset its idle time; the sub-location, which
+        nothing left, is idle since its stock came in (Odoo's quants keep
+        the in date of the stock moved: 200 days)."""
+        stock, shelf = self.wh_1.lot_stock_id, self.shelf_1
+        out = self._move(self.product_std, stock, shelf, 2, 50)
+        self._receive(self.product_std, self.wh_1, 4, 20, 4.0)
+        rows = self.analytics.get_dead_stock(
+            days=0, product_ids=self.product_std.ids, **self.scope
+        )
+        by_location = {r["location_id"]: r for r in rows}
+        self.assertEqual(set(by_location), {stock.id, shelf.id})
+        self.assertEqual(by_location[stock.id]["quantity"], 9)
+        self.assertEqual(by_location[stock.id]["last_outgoing_date"], out.date)
+        self.assertEqual(by_location[stock.id]["idle_days"], 50)
+        self.assertEqual(by_location[shelf.id]["quantity"], 2)
+        self.assertFalse(by_location[shelf.id]["last_outgoing_date"])
+        self.assertEqual(by_location[shelf.id]["idle_days"], 200)
+
+    def test_last_out_index(self):
+        """The last move out of a location is read from the addon's partial
+        index of done lines that left their location."""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_move_line'"
+            " AND indexname = %s",
+            [LAST_OUT_INDEX],
+        )
+        (definition,) = self.env.cr.fetchone()
+        self.assertIn("(product_id, location_id, date)", definition)
+        self.assertIn("location_dest_id <> location_id", definition)
