@@ -37,14 +37,21 @@ class StockAnalyticsDeadStock(models.AbstractModel):
             days,
             self._get_scope_sql("location", warehouse_ids, location_ids),
             self._get_product_condition("q", product_ids, category_ids),
+            self._get_product_condition("svl", product_ids, category_ids),
         )
         yield from self._iter_query(query)
 
     @api.model
-    def _get_dead_stock_query(self, today, stop, days, scope_sql, products):
+    def _get_dead_stock_query(
+        self, today, stop, days, scope_sql, products, layer_products
+    ):
         """Quants per product x location with the date of the last move line
         out of that location for the same product: one probe per row of the
-        dead stock index (see ``stock.move.line.init``)."""
+        dead stock index (see ``stock.move.line.init``). The unit costs are
+        read from the valuation layers of the report's product filters
+        (``layer_products``), not of an IN over the stock on hand, whose
+        products PostgreSQL cannot count: it then probed the layers one
+        product at a time, a random heap read per layer."""
         return SQL(
             """
             WITH scope AS (%(scope)s),
@@ -79,9 +86,7 @@ class StockAnalyticsDeadStock(models.AbstractModel):
             """,
             scope=scope_sql,
             products=products,
-            unit_cost=self._get_unit_cost_sql(
-                stop, SQL("svl.product_id IN (SELECT product_id FROM onhand)")
-            ),
+            unit_cost=self._get_unit_cost_sql(stop, layer_products),
             today=today,
             last=self._get_local_sql(SQL("COALESCE(lo.date, o.in_date)")),
             days=days,
