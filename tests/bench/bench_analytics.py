@@ -559,7 +559,8 @@ FLOORS = {
                END::float8
           FROM stats s LEFT JOIN valued v ON v.product_id = s.product_id""",
     # stock on hand per product x location idle for 90 days or more: last
-    # move line out of the location, else the oldest quant
+    # move line out of the location (one probe of stock_analytics' index
+    # per row), else the oldest quant
     "dead_stock": f"""
         WITH onhand AS (
             SELECT q.product_id, q.location_id, l.company_id, l.warehouse_id,
@@ -567,17 +568,10 @@ FLOORS = {
               FROM stock_quant q JOIN stock_location l ON l.id = q.location_id
              WHERE l.usage = 'internal' AND l.warehouse_id = ANY(%(whs)s)
           GROUP BY 1, 2, 3, 4 HAVING SUM(q.quantity) > 0),
-        last_out AS (
-            SELECT product_id, location_id, MAX(date) AS date
-              FROM stock_move_line
-             WHERE state = 'done' AND location_dest_id != location_id
-               AND location_id IN (SELECT location_id FROM onhand)
-          GROUP BY 1, 2),
         cost AS (
             SELECT product_id, company_id, SUM(value) / NULLIF(SUM(quantity), 0) AS c
               FROM stock_valuation_layer
              WHERE create_date < %(stop)s
-               AND product_id IN (SELECT product_id FROM onhand)
           GROUP BY 1, 2)
         SELECT * FROM (
             SELECT o.product_id, o.location_id, o.warehouse_id, o.qty::float8,
@@ -585,8 +579,10 @@ FLOORS = {
                    %(today)s::date
                    - {LOCAL_DATE.format("COALESCE(lo.date, o.in_date)")} AS idle
               FROM onhand o
-         LEFT JOIN last_out lo ON lo.product_id = o.product_id
-                              AND lo.location_id = o.location_id
+         LEFT JOIN LATERAL (
+                SELECT MAX(date) AS date FROM stock_move_line
+                 WHERE product_id = o.product_id AND location_id = o.location_id
+                   AND state = 'done' AND location_dest_id <> location_id) lo ON TRUE
          LEFT JOIN cost c ON c.product_id = o.product_id
                          AND c.company_id = o.company_id) r
          WHERE idle >= 90""",
