@@ -47,7 +47,10 @@ class StockAnalyticsDeadStock(models.AbstractModel):
     ):
         """Quants per product x location with the date of the last move line
         out of that location for the same product: one probe per row of the
-        dead stock index (see ``stock.move.line.init``). The unit costs are
+        dead stock index (see ``stock.move.line.init``), in the index's order
+        (product, location): probes in a random order read a random page of
+        the index each (4 us instead of 1 us at 5 million moves). The unit
+        costs are
         read from the valuation layers of the report's product filters
         (``layer_products``), not of an IN over the stock on hand, whose
         products PostgreSQL cannot count: it then probed the layers one
@@ -62,6 +65,7 @@ class StockAnalyticsDeadStock(models.AbstractModel):
                  WHERE %(products)s
               GROUP BY q.product_id, q.location_id, s.company_id
                 HAVING SUM(q.quantity) > 0
+              ORDER BY q.product_id, q.location_id
             ),
             unit_cost AS (%(unit_cost)s)
             SELECT o.product_id, o.location_id, loc.warehouse_id,

@@ -1,5 +1,6 @@
 import itertools
 import math
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -219,18 +220,30 @@ class StockAnalyticsMixin(models.AbstractModel):
         of the valuation layers created before ``stop`` (stock value over
         stock quantity, what the valuation report shows per unit), for the
         products of ``product_condition`` (on ``svl``) and the allowed
-        companies."""
+        companies. The aggregate reads every layer of those products
+        (millions on big databases): it runs here, on its own, where
+        PostgreSQL may scan in parallel (not in the report's cursor), and
+        its rows (one per product and company) go to the report query as
+        arrays."""
+        rows = self._fetch_all(
+            SQL(
+                """
+                SELECT svl.product_id, svl.company_id,
+                       SUM(svl.value) / NULLIF(SUM(svl.quantity), 0) AS cost
+                  FROM stock_valuation_layer svl
+                 WHERE svl.create_date < %s AND svl.company_id = ANY(%s) AND %s
+              GROUP BY svl.product_id, svl.company_id
+                """,
+                stop,
+                self.env.companies.ids,
+                product_condition,
+            )
+        )
+        columns = list(zip(*rows, strict=True)) or [(), (), ()]
         return SQL(
-            """
-            SELECT svl.product_id, svl.company_id,
-                   SUM(svl.value) / NULLIF(SUM(svl.quantity), 0) AS cost
-              FROM stock_valuation_layer svl
-             WHERE svl.create_date < %s AND svl.company_id = ANY(%s) AND %s
-          GROUP BY svl.product_id, svl.company_id
-            """,
-            stop,
-            self.env.companies.ids,
-            product_condition,
+            "SELECT * FROM unnest(%s::int[], %s::int[], %s::numeric[])"
+            " AS uc(product_id, company_id, cost)",
+            *(list(column) for column in columns),
         )
 
     @api.model
@@ -283,6 +296,37 @@ class StockAnalyticsMixin(models.AbstractModel):
         last row."""
         self.env.flush_all()
         cr = self.env.cr
+        with self._report_settings():
+            name = SQL.identifier(f"stock_analytics_{next(_cursor_numbers)}")
+            cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
+            fetch = SQL("FETCH FORWARD %s FROM %s", size or CHUNK_SIZE, name)
+            while True:
+                cr.execute(fetch)
+                rows = cr.dictfetchall() if dicts else cr.fetchall()
+                if not rows:
+                    break
+                yield rows
+            # a cursor left before its end closes with the transaction
+            cr.execute(SQL("CLOSE %s", name))
+
+    @api.model
+    def _fetch_all(self, query):
+        """All the rows (tuples) of ``query``, a small result, run with the
+        report settings of ``_iter_query`` but without a cursor: PostgreSQL
+        plans no parallel scan for a cursor (it may be read in steps), and
+        the aggregates read here pass over whole tables."""
+        self.env.flush_all()
+        with self._report_settings():
+            self.env.cr.execute(query)
+            return self.env.cr.fetchall()
+
+    @contextmanager
+    def _report_settings(self):
+        """Run the block with the report queries' settings (see
+        ``_iter_query``), then restore the session's. They are set for the
+        transaction only: a block left before its end (an error, rows not
+        read to the last) leaves them until the transaction ends."""
+        cr = self.env.cr
         settings = {
             "work_mem": self._get_work_mem(),
             "cursor_tuple_fraction": "1",
@@ -296,17 +340,7 @@ class StockAnalyticsMixin(models.AbstractModel):
         )
         saved = dict(zip(settings, cr.fetchone(), strict=True))
         self._set_configs(settings)
-        name = SQL.identifier(f"stock_analytics_{next(_cursor_numbers)}")
-        cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
-        fetch = SQL("FETCH FORWARD %s FROM %s", size or CHUNK_SIZE, name)
-        while True:
-            cr.execute(fetch)
-            rows = cr.dictfetchall() if dicts else cr.fetchall()
-            if not rows:
-                break
-            yield rows
-        # a cursor left before its end closes with the transaction
-        cr.execute(SQL("CLOSE %s", name))
+        yield
         self._set_configs(saved)
 
     @api.model
