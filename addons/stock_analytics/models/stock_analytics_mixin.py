@@ -225,7 +225,7 @@ class StockAnalyticsMixin(models.AbstractModel):
         PostgreSQL may scan in parallel (not in the report's cursor), and
         its rows (one per product and company) go to the report query as
         arrays."""
-        rows = self._fetch_all(
+        rows = self._fetch(
             SQL(
                 """
                 SELECT svl.product_id, svl.company_id,
@@ -237,7 +237,8 @@ class StockAnalyticsMixin(models.AbstractModel):
                 stop,
                 self.env.companies.ids,
                 product_condition,
-            )
+            ),
+            dicts=False,
         )
         columns = list(zip(*rows, strict=True)) or [(), (), ()]
         return SQL(
@@ -278,11 +279,6 @@ class StockAnalyticsMixin(models.AbstractModel):
         return rows
 
     @api.model
-    def _fetch(self, query):
-        """Run ``query`` and return its rows as dicts."""
-        return [row for chunk in self._iter_query(query) for row in chunk]
-
-    @api.model
     def _iter_query(self, query, size=None, dicts=True):
         """Rows of ``query`` as lists of at most ``size`` dicts (default
         ``CHUNK_SIZE``; tuples unless ``dicts``), read through a server-side
@@ -310,15 +306,16 @@ class StockAnalyticsMixin(models.AbstractModel):
             cr.execute(SQL("CLOSE %s", name))
 
     @api.model
-    def _fetch_all(self, query):
-        """All the rows (tuples) of ``query``, a small result, run with the
-        report settings of ``_iter_query`` but without a cursor: PostgreSQL
-        plans no parallel scan for a cursor (it may be read in steps), and
-        the aggregates read here pass over whole tables."""
+    def _fetch(self, query, dicts=True):
+        """All the rows of ``query`` (dicts, else tuples), for a result of
+        bounded size (one row per product at most), run with the report
+        settings of ``_iter_query`` but without a cursor: PostgreSQL plans
+        no parallel scan for a cursor (it may be read in steps), and the
+        aggregates read here pass over whole tables."""
         self.env.flush_all()
         with self._report_settings():
             self.env.cr.execute(query)
-            return self.env.cr.fetchall()
+            return self.env.cr.dictfetchall() if dicts else self.env.cr.fetchall()
 
     @contextmanager
     def _report_settings(self):
