@@ -172,6 +172,24 @@ class TestWizardXlsx(AgingCommon):
             )
         )
 
+    def test_bounded_results_read_without_a_cursor(self):
+        """Rows of any number come through a server-side cursor; results of
+        bounded size (ABC/XYZ, the unit costs) are read without one, where
+        PostgreSQL may plan parallel scans."""
+        analytics = self.env["stock.analytics"]
+        count = SQL("SELECT COUNT(*) AS cursors FROM pg_cursors")
+        ((streamed,),) = list(analytics._iter_query(count, dicts=False))
+        self.assertEqual(streamed, (1,))
+        self.assertEqual(analytics._fetch(count), [{"cursors": 0}])
+        unit_cost = analytics._get_unit_cost_sql(
+            date.today() + timedelta(days=1),
+            SQL("svl.product_id = %s", self.product.id),
+        )
+        self.assertNotIn("stock_valuation_layer", unit_cost.code)
+        rows = analytics._fetch(unit_cost, dicts=False)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][:2], (self.product.id, self.company.id))
+
     def test_xlsx_workbook_options(self):
         """Constant memory on top of report_xlsx's options."""
         options = self.env[
