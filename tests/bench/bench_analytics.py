@@ -31,7 +31,7 @@ import tracemalloc
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-import psycopg2
+import bench_db
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -164,17 +164,16 @@ def vacuum(db):
     some servers; here it may not have run yet): index-only scans need the
     visibility map it sets. For a kept bench only: rows of a transaction
     that is rolled back are never vacuumed."""
-    _name, info = odoo.sql_db.connection_info_for(db)
-    connection = psycopg2.connect(**info)
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cr:
-            cr.execute(
-                "VACUUM ANALYZE stock_move, stock_move_line, stock_valuation_layer,"
-                " stock_quant, sale_order_line"
-            )
-    finally:
-        connection.close()
+    bench_db.vacuum(
+        db,
+        [
+            "stock_move",
+            "stock_move_line",
+            "stock_valuation_layer",
+            "stock_quant",
+            "sale_order_line",
+        ],
+    )
 
 
 def analyze(env):

@@ -52,6 +52,7 @@ from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import bench_db
 import psutil
 import psycopg2
 
@@ -138,17 +139,15 @@ def clean_up(registry, reader_ids, product_ids):
 
 def vacuum(db):
     """VACUUM ANALYZE the tables the gateway writes (outside a transaction)."""
-    _name, info = odoo.sql_db.connection_info_for(db)
-    connection = psycopg2.connect(**info)
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cr:
-            cr.execute(
-                "VACUUM ANALYZE stock_rfid_tag, stock_rfid_read,"
-                " stock_rfid_read_exception, stock_rfid_read_batch"
-            )
-    finally:
-        connection.close()
+    bench_db.vacuum(
+        db,
+        [
+            "stock_rfid_tag",
+            "stock_rfid_read",
+            "stock_rfid_read_exception",
+            "stock_rfid_read_batch",
+        ],
+    )
 
 
 def load():
