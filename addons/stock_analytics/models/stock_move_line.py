@@ -12,7 +12,7 @@ class StockMoveLine(models.Model):
         product x location on hand is then one backward index probe, not a
         pass over every move line (millions on big databases); lines enter
         it once, when they are done."""
-        super().init()
+        res = super().init()
         tools.create_index(
             self._cr,
             LAST_OUT_INDEX,
@@ -20,3 +20,4 @@ class StockMoveLine(models.Model):
             ["product_id", "location_id", "date"],
             where="state = 'done' AND location_dest_id <> location_id",
         )
+        return res
