@@ -15,19 +15,25 @@ times in the same transaction, for every report of ``stock.analytics``:
   * Odoo's nearest native path where there is one: ``stock.quantity.history``
     (``qty_available`` at a date, per warehouse) and the valuation layer
     pivot (``_read_group`` of the layers at a date);
-and the XLSX export of the dead stock report of all the stock (rows per
-second from query to closed file) against Odoo's list export
-(``export_data``) of the same rows (the quants, on a sample).
+and an XLSX export, by default of the dead stock report of all the stock
+(``--xlsx report[:week|month[:N]]`` for another, e.g. ``sales_trends:week``
+or ``forecast:month:5``, N forecast periods;
+rows per second from query to closed file, rows counted in the file)
+against Odoo's list export (``export_data``) of the quants (the dead stock
+rows, on a sample). ``--only`` runs the reports named (``xlsx`` for the
+export) without the native paths.
 It prints times, ratios to the floor, the time of each report spent in SQL,
 then in a second pass the Python peak memory (tracemalloc, which slows
 Python down, hence apart), and rolls everything back.
 """
 
 import argparse
+import io
 import math
 import os
 import time
 import tracemalloc
+import zipfile
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -839,19 +845,19 @@ def run_reports(env, warehouses, results, only=None, repeat=1):
         )
 
 
-def run_memory(env, warehouses, results, only=None):
+def run_memory(env, warehouses, results, only=None, xlsx=None):
     """Python peak memory of each report (of ``only``, when given) and of
-    the XLSX export (unless ``only``)."""
+    the XLSX export (unless ``only`` leaves it out)."""
     for name, call in get_report_calls(env, warehouses).items():
         if only and name not in only:
             continue
         env.invalidate_all()
         with measure(f"{name}: report", results, memory=True):
             call()
-    if only:
+    if only and "xlsx" not in only:
         return
-    wizard = get_xlsx_wizard(env, warehouses)
-    with measure("xlsx: dead stock export", results, memory=True):
+    wizard = get_xlsx_wizard(env, warehouses, xlsx)
+    with measure(xlsx_label(wizard), results, memory=True):
         render_xlsx(env, wizard)
 
 
@@ -875,11 +881,36 @@ def run_native(env, warehouses, products, results):
         )
 
 
-def get_xlsx_wizard(env, warehouses):
-    """The dead stock report of all the stock (idle 0 days or more)."""
+def get_xlsx_wizard(env, warehouses, xlsx=None):
+    """The wizard of the export ``xlsx`` (``report[:week|month[:N]]``, N
+    forecast periods, default 3; default the dead stock report of all the
+    stock, idle 0 days or more)."""
+    report, period, periods = [*(xlsx or "dead_stock").split(":"), "", ""][:3]
     return env["stock.analytics.wizard"].create(
-        {"report": "dead_stock", "days": 0, "warehouse_ids": [(6, 0, warehouses.ids)]}
+        {
+            "report": report,
+            "days": 0,
+            "period": period or "month",
+            "periods": int(periods or 3),
+            "warehouse_ids": [(6, 0, warehouses.ids)],
+        }
     )
+
+
+def count_sheet_rows(content):
+    """Rows of the first sheet of the XLSX ``content``, its XML streamed."""
+    count, tail = 0, b""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with archive.open("xl/worksheets/sheet1.xml") as sheet:
+            while block := sheet.read(1 << 20):
+                block = tail + block
+                count += block.count(b"<row ")
+                tail = block[-4:]
+    return count
+
+
+def xlsx_label(wizard):
+    return f"xlsx: {wizard.report} export"
 
 
 def render_xlsx(env, wizard):
@@ -889,21 +920,18 @@ def render_xlsx(env, wizard):
     return content
 
 
-def run_xlsx(env, warehouses, results, sample=50000):
-    """Dead stock XLSX from query to closed file, against Odoo's list export
-    of the same rows (the quants: product, warehouse, location, quantity,
-    value, date), timed on at most ``sample`` of them."""
-    wizard = get_xlsx_wizard(env, warehouses)
+def run_xlsx(env, warehouses, results, xlsx=None, sample=50000):
+    """An XLSX export (``xlsx``, see ``get_xlsx_wizard``) from query to
+    closed file, against Odoo's list export of the quants (product,
+    warehouse, location, quantity, value, date), timed on at most
+    ``sample`` of them."""
+    wizard = get_xlsx_wizard(env, warehouses, xlsx)
+    label = xlsx_label(wizard)
     env.invalidate_all()
-    with measure("xlsx: dead stock export", results):
+    with measure(label, results):
         content = render_xlsx(env, wizard)
-    count = sum(
-        len(chunk)
-        for chunk in env["stock.analytics"]._iter_dead_stock(
-            days=0, warehouse_ids=warehouses.ids
-        )
-    )
-    rate = count / results["xlsx: dead stock export"][0]
+    count = count_sheet_rows(content) - 1  # the header
+    rate = count / results[label][0]
     print(f"xlsx: {count} rows, {rate:,.0f} rows/s, {len(content):,} bytes")
     quants = env["stock.quant"].search(
         [("location_id.warehouse_id", "in", warehouses.ids), ("quantity", ">", 0)],
@@ -951,6 +979,11 @@ def main():
         " all, then the native paths and the XLSX export)",
     )
     parser.add_argument(
+        "--xlsx",
+        help="the XLSX export timed: report[:week|month[:N]] (default dead_stock);"
+        " with --only, name xlsx among the reports to run it",
+    )
+    parser.add_argument(
         "--no-memory", action="store_true", help="skip the peak memory pass"
     )
     parser.add_argument(
@@ -977,12 +1010,12 @@ def main():
             return
         only = set(args.only.split(",")) if args.only else None
         run_reports(env, warehouses, results, only, args.repeat)
-        if not only:
-            if not args.no_native:
-                run_native(env, warehouses, products, results)
-            run_xlsx(env, warehouses, results)
+        if not only and not args.no_native:
+            run_native(env, warehouses, products, results)
+        if not only or "xlsx" in only:
+            run_xlsx(env, warehouses, results, args.xlsx)
         if not args.no_memory:
-            run_memory(env, warehouses, results, only)
+            run_memory(env, warehouses, results, only, args.xlsx)
         cr.rollback()
 
 
