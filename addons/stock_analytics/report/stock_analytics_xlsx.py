@@ -203,7 +203,9 @@ class StockAnalyticsXlsx(models.AbstractModel):
 
     def _update_names(self, writers, rows):
         """Read the display names of the records of ``rows`` not read yet,
-        one read per model, and drop them from the cache (exports are big)."""
+        one read per model, then empty the cache (exports are big): a
+        product's name prefetches the fields of its template too, which
+        other records' invalidation leaves (30 MB for 20,000 products)."""
         for __, key, __, __, names in writers:
             if names is None:
                 continue
@@ -211,7 +213,7 @@ class StockAnalyticsXlsx(models.AbstractModel):
             ids = {row[key] for row in rows if row.get(key)} - known.keys()
             records = self.env[model].browse(ids)
             known.update(zip(records.ids, records.mapped("display_name"), strict=True))
-            records.invalidate_recordset()
+        self.env.invalidate_all()
 
     def _write_rows(self, writers, last, rows):
         """Write ``rows`` after row ``last`` (the header is row 0) with a

@@ -190,6 +190,17 @@ class TestWizardXlsx(AgingCommon):
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0][:2], (self.product.id, self.company.id))
 
+    def test_xlsx_leaves_no_record_cache(self):
+        """The export empties the cache after each chunk's display names:
+        a product's name also caches its template's fields, which the
+        products' invalidation alone leaves."""
+        template = self.product.product_tmpl_id
+        self._export(self._wizard())
+        self.assertFalse(self.env.cache.contains(template, template._fields["name"]))
+        self.assertFalse(
+            self.env.cache.contains(self.product, self.product._fields["display_name"])
+        )
+
     def test_xlsx_workbook_options(self):
         """Constant memory on top of report_xlsx's options."""
         options = self.env[
