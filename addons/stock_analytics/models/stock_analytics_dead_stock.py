@@ -50,11 +50,10 @@ class StockAnalyticsDeadStock(models.AbstractModel):
         dead stock index (see ``stock.move.line.init``), in the index's order
         (product, location): probes in a random order read a random page of
         the index each (4 us instead of 1 us at 5 million moves). The unit
-        costs are
-        read from the valuation layers of the report's product filters
-        (``layer_products``), not of an IN over the stock on hand, whose
-        products PostgreSQL cannot count: it then probed the layers one
-        product at a time, a random heap read per layer."""
+        costs are read from the valuation layers of the report's product
+        filters (``layer_products``), not of an IN over the stock on hand,
+        whose products PostgreSQL cannot count: it then probed the layers
+        one product at a time, a random heap read per layer."""
         return SQL(
             """
             WITH scope AS (%(scope)s),
