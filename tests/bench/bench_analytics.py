@@ -164,29 +164,27 @@ def get_bench_locations(env, warehouses):
     )
 
 
+# the tables the bench fills
+GENERATED_TABLES = (
+    "stock_move",
+    "stock_move_line",
+    "stock_valuation_layer",
+    "stock_quant",
+    "sale_order_line",
+)
+
+
 def vacuum(db):
     """VACUUM ANALYZE the generated tables, outside a transaction, as
     autovacuum does on a live database after a bulk insert (it is off on
     some servers; here it may not have run yet): index-only scans need the
     visibility map it sets. For a kept bench only: rows of a transaction
     that is rolled back are never vacuumed."""
-    bench_db.vacuum(
-        db,
-        [
-            "stock_move",
-            "stock_move_line",
-            "stock_valuation_layer",
-            "stock_quant",
-            "sale_order_line",
-        ],
-    )
+    bench_db.vacuum(db, GENERATED_TABLES)
 
 
 def analyze(env):
-    env.cr.execute(
-        "ANALYZE stock_move, stock_move_line, stock_valuation_layer, stock_quant,"
-        " sale_order_line"
-    )
+    env.cr.execute(f"ANALYZE {', '.join(GENERATED_TABLES)}")
 
 
 @contextmanager
