@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from ..models.stock_move_line import LAST_OUT_INDEX
 from .common import AnalyticsCommon
 
@@ -64,3 +66,16 @@ class TestDeadStock(AnalyticsCommon):
         (definition,) = self.env.cr.fetchone()
         self.assertIn("(product_id, location_id, date)", definition)
         self.assertIn("location_dest_id <> location_id", definition)
+
+    def test_unit_costs_as_array_literal(self):
+        """The unit costs reach the report query as an array literal that
+        PostgreSQL reads back: integers, decimals in any notation, floats
+        and undefined costs (layers of no quantity)."""
+        values = [3, Decimal("2.5"), None, Decimal("1E+2"), 0.125, Decimal("-0.001")]
+        literal = self.analytics._get_number_array(values)
+        self.env.cr.execute("SELECT %s::numeric[]", [literal])
+        # Odoo reads numeric columns as floats
+        self.assertEqual(
+            self.env.cr.fetchone()[0], [3.0, 2.5, None, 100.0, 0.125, -0.001]
+        )
+        self.assertEqual(self.analytics._get_number_array([]), "{}")
