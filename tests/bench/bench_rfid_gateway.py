@@ -292,14 +292,16 @@ def odoo_command():
 
 
 def start_server(args, port):
+    """Odoo serving ``args.db`` alone (``-d``, no database filter), as a
+    single-database server does (see .odoo-config): with a filter, Odoo
+    lists the server's databases for every request without a session
+    cookie, which readers do not send."""
     command = [
         *odoo_command(),
         "-c",
         args.config,
         "-d",
         args.db,
-        "--db-filter",
-        f"^{args.db}$",
         "--http-interface",
         "127.0.0.1",
         "--http-port",
