@@ -22,7 +22,12 @@ accepts 5,000 at most, so a 10,000-read run is two batches). ``--clients N``
   * the ratio to a plain ORM batch create of the same rows (tags, reads and
     exceptions created with ``create(vals_list)`` in this process, then
     rolled back; the runs of the first client): gateway reads/s divided by
-    ORM reads/s.
+    ORM reads/s;
+  * the same against plain SQL writing the same rows (tags, a read per tag
+    and exceptions, each in one INSERT from arrays, rolled back): the
+    database's cost of the rows with their foreign keys and indexes, the
+    floor of the gateway (``of SQL``: gateway reads/s divided by SQL
+    reads/s).
 The reader, products, tags, reads and batches it creates are removed at the
 end, and the RFID tables vacuumed before and after, so that the rows of a
 previous run do not slow the next one down. It prints the load average of the
@@ -36,6 +41,7 @@ the ORM path then searches the tags by EPC and writes their last sight.
 """
 
 import argparse
+import importlib
 import importlib.util
 import json
 import os
@@ -407,6 +413,132 @@ def orm_reads_per_second(registry, reader_id, runs, known=False):
     return total / seconds
 
 
+TAG_COLUMNS = (
+    "epc scheme pure_identity_uri tag_uri element_string gtin serial product_id"
+).split()
+TAG_TYPES = "varchar varchar varchar varchar varchar varchar varchar int".split()
+
+
+def sql_reads_per_second(registry, reader_id, runs, product_of, known=False):
+    """Reads/s of plain SQL writing the rows the gateway writes: per run the
+    EPCs decoded (each once), a batch, then in one INSERT from arrays each
+    the tags (decoded fields, product by GTIN from ``product_of``, sighting),
+    a read per tag and the exceptions; with ``known``, one UPDATE of the
+    tags the gateway registered instead of the INSERT. In a company of its
+    own, rolled back. The database's cost of the rows, with their foreign
+    keys and indexes: the floor of the gateway, which also validates,
+    aggregates, matches and answers over HTTP."""
+    epc_codec = load_codec()
+    literal = importlib.import_module("odoo.addons.stock_rfid.lib.sql_array").literal
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        reader = env["stock.rfid.reader"].browse(reader_id)
+        company = env["res.company"].create({"name": f"SQL bench {uuid.uuid4()}"})
+        env.flush_all()
+        total, start = 0, time.perf_counter()
+        for reads in runs:
+            total += len(reads)
+            good, bad = {}, []
+            for read in reads:
+                try:
+                    good.setdefault(read["epc"], epc_codec.decode(read["epc"]))
+                except epc_codec.EpcError as error:
+                    bad.append((read, error))
+            now = odoo.fields.Datetime.now()
+            batch = env["stock.rfid.read.batch"].create(
+                {
+                    "batch_id": str(uuid.uuid4()),
+                    "reader_id": reader.id,
+                    "company_id": company.id,
+                }
+            )
+            batch.flush_recordset()
+            if known:
+                tag_ids = update_known_tags(cr, literal, reader, list(good), now)
+            else:
+                tag_ids = insert_tags(cr, literal, reader, company, good, product_of)
+            cr.execute(
+                "INSERT INTO stock_rfid_read (tag_id, batch_id, first_seen,"
+                " last_seen, read_count) SELECT v.id, %s, %s, %s, 1"
+                " FROM unnest(%s::int[]) AS v(id)",
+                [batch.id, now, now, literal(tag_ids)],
+            )
+            cr.execute(
+                "INSERT INTO stock_rfid_read_exception (index, epc, error_code,"
+                " raw_uri, reader_id, batch_id, company_id, date, active)"
+                " SELECT 0, v.epc, v.code, NULL, %s, %s, %s, %s, TRUE"
+                " FROM unnest(%s::varchar[], %s::varchar[]) AS v(epc, code)",
+                [
+                    reader.id,
+                    batch.id,
+                    company.id,
+                    now,
+                    literal(read["epc"] for read, _error in bad),
+                    literal(error.code for _read, error in bad),
+                ],
+            )
+        seconds = time.perf_counter() - start
+        cr.rollback()
+    return total / seconds
+
+
+def insert_tags(cr, literal, reader, company, decoded, product_of):
+    """Ids of the tags of ``decoded`` ({epc: Epc}) inserted in ``company``,
+    seen now by ``reader``, in one INSERT from arrays."""
+    rows = [
+        (
+            key,
+            value.scheme,
+            value.pure_identity_uri,
+            value.tag_uri,
+            value.element_string,
+            value.gtin14,
+            value.serial,
+            product_of.get(value.gtin14),
+        )
+        for key, value in decoded.items()
+    ]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in TAG_TYPES)
+    cr.execute(
+        f"""
+        INSERT INTO stock_rfid_tag ({", ".join(TAG_COLUMNS)}, company_id, state,
+                                    unmatched, first_seen, last_seen,
+                                    last_reader_id, create_uid, write_uid,
+                                    create_date, write_date)
+        SELECT v.*, %s, 'active', v.product_id IS NULL,
+               NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC', %s, %s, %s,
+               NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+          FROM unnest({arrays}) AS v({", ".join(TAG_COLUMNS)})
+     RETURNING id
+        """,
+        [
+            company.id,
+            reader.id,
+            odoo.SUPERUSER_ID,
+            odoo.SUPERUSER_ID,
+            *(literal(row[index] for row in rows) for index in range(len(TAG_TYPES))),
+        ],
+    )
+    return [tag_id for (tag_id,) in cr.fetchall()]
+
+
+def update_known_tags(cr, literal, reader, epcs, now):
+    """Ids of the tags of ``epcs`` in the reader's company, their last sight
+    written in one UPDATE."""
+    cr.execute(
+        """
+        UPDATE stock_rfid_tag t
+           SET last_seen = %s, last_reader_id = %s, state = 'active',
+               write_date = NOW() AT TIME ZONE 'UTC'
+          FROM unnest(%s::varchar[]) AS v(epc)
+         WHERE t.epc = v.epc AND t.company_id = %s
+     RETURNING t.id
+        """,
+        [now, reader.id, literal(epcs), reader.company_id.id],
+    )
+    return [tag_id for (tag_id,) in cr.fetchall()]
+
+
 def post_runs(args, url, key, identifier, runs):
     """([post seconds per 1,000 reads], [accepted, duplicates, invalid],
     seconds posting) of one client posting ``runs``."""
@@ -483,6 +615,11 @@ def main():
     vacuum(args.db)
     readers, (product_ids, references) = setup(registry, epc_codec, args.clients)
     reader_ids = [reader[0] for reader in readers]
+    gtins = [
+        epc_codec.decode(sgtin(epc_codec, reference, 1)).gtin14
+        for reference in references
+    ]
+    product_of = dict(zip(gtins, product_ids, strict=True))
     serials = iter(range(rng.randrange(10**9), 2**38))
     server = None
     try:
@@ -500,7 +637,8 @@ def main():
         )
         print(
             f"{'reads/run':>10} {'runs':>5} {'reads/s':>10} {'p95 ms/1k':>10} "
-            f"{'ORM reads/s':>12} {'ratio':>7} {'odoo cpu':>9} {'pg cpu':>7}"
+            f"{'ORM reads/s':>12} {'ratio':>7} {'SQL reads/s':>12} {'of SQL':>7}"
+            f" {'odoo cpu':>9} {'pg cpu':>7}"
             "  accepted/duplicates/invalid (CPU: ms per 1,000 reads)"
         )
         meter = CpuMeter(args.db, server)
@@ -521,9 +659,13 @@ def main():
             orm_rate = orm_reads_per_second(
                 registry, reader_ids[0], runs_by_client[0], args.known
             )
+            sql_rate = sql_reads_per_second(
+                registry, reader_ids[0], runs_by_client[0], product_of, args.known
+            )
             print(
                 f"{size:>10} {args.runs:>5} {rate:>10.0f} {p95 * 1000:>10.1f} "
                 f"{orm_rate:>12.0f} {rate / orm_rate:>7.2f} "
+                f"{sql_rate:>12.0f} {rate / sql_rate:>7.2f} "
                 f"{odoo_cpu * 1000 / thousands:>9.1f} {pg_cpu * 1000 / thousands:>7.1f}"
                 f"  {counts[0]}/{counts[1]}/{counts[2]}"
             )
