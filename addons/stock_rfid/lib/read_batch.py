@@ -107,36 +107,56 @@ def _check_read_strings(index, item, epc):
             raise BatchError("invalid_read", f"reads[{index}].{key}: not a string")
 
 
+# The types JSON gives the numbers of a read, checked at once (others, such as
+# a boolean, go through _optional_number, which names the wrong one)
+_INT = frozenset({int, type(None)})
+_NUMBER = frozenset({int, float, type(None)})
+
+
 def _parse_read(index, item, sent_at, times):
     """The ``Read`` of ``item``; the error messages are only built for an
-    invalid read (a batch holds thousands)."""
+    invalid read (a batch holds thousands). A read seen once has the same
+    last and first seen: the text is parsed once."""
     if not isinstance(item, dict):
         raise BatchError("invalid_read", f"reads[{index}]: not an object")
-    epc = item.get("epc")
-    tid, pc = item.get("tid"), item.get("pc")
+    get = item.get
+    epc = get("epc")
+    tid, pc = get("tid"), get("pc")
     if not (
         isinstance(epc, str)
         and (tid is None or isinstance(tid, str))
         and (pc is None or isinstance(pc, str))
     ):
         _check_read_strings(index, item, epc)
-    _optional_number(item, "frequency_khz", (int, float), index)
-    count = _optional_number(item, "count", int, index)
-    if count is not None and count <= 0:
-        raise BatchError("invalid_read", f"reads[{index}].count: not > 0")
-    first = item.get("first_seen")
-    last = item.get("last_seen")
+    if get("frequency_khz").__class__ not in _NUMBER:
+        _optional_number(item, "frequency_khz", (int, float), index)
+    count = get("count")
+    if count is not None:
+        if count.__class__ is not int:
+            count = _optional_number(item, "count", int, index)
+        if count <= 0:
+            raise BatchError("invalid_read", f"reads[{index}].count: not > 0")
+    first = get("first_seen")
+    last = get("last_seen")
     first_seen = _parse_time(first, index, "first_seen", times) if first else None
-    last_seen = _parse_time(last, index, "last_seen", times) if last else None
+    if last == first:
+        last_seen = first_seen
+    else:
+        last_seen = _parse_time(last, index, "last_seen", times) if last else None
     first_seen = first_seen or last_seen or sent_at
+    antenna, rssi_dbm = get("antenna"), get("rssi_dbm")
+    if antenna.__class__ not in _INT:
+        antenna = _optional_number(item, "antenna", int, index)
+    if rssi_dbm.__class__ not in _NUMBER:
+        rssi_dbm = _optional_number(item, "rssi_dbm", (int, float), index)
     return Read(
-        index=index,
-        epc=epc.strip().upper(),
-        antenna=_optional_number(item, "antenna", int, index),
-        rssi_dbm=_optional_number(item, "rssi_dbm", (int, float), index),
-        first_seen=first_seen,
-        last_seen=max(last_seen or first_seen, first_seen),
-        count=count or 1,
+        index,
+        epc.strip().upper(),
+        antenna,
+        rssi_dbm,
+        first_seen,
+        max(last_seen or first_seen, first_seen),
+        count or 1,
     )
 
 

@@ -255,6 +255,56 @@ class TestRfidIngest(RfidCommon):
         with self.assertRaisesRegex(UserError, "reader-2"):
             self.reader.ingest_batch(self._payload([self.epc_product], reader=other))
 
+    def test_read_numbers_are_checked(self):
+        """Counts are positive integers; antennas integers; RSSI and
+        frequencies numbers. A JSON boolean is none of them, nor is a
+        string. The batch is refused with the read and key named, and
+        nothing is written."""
+        before = self._counts()
+        seen = "2025-03-01T10:00:00Z"
+        cases = [
+            ({"count": 0}, r"reads\[0\]\.count: not > 0"),
+            ({"count": -2}, r"reads\[0\]\.count: not > 0"),
+            ({"count": True}, r"reads\[0\]\.count: True is not a number"),
+            ({"count": 2.5}, r"reads\[0\]\.count: 2\.5 is not a number"),
+            ({"antenna": "1"}, r"reads\[0\]\.antenna: '1' is not a number"),
+            ({"antenna": False}, r"reads\[0\]\.antenna: False is not a number"),
+            ({"antenna": 1.0}, r"reads\[0\]\.antenna: 1\.0 is not a number"),
+            ({"rssi_dbm": "-60"}, r"reads\[0\]\.rssi_dbm: '-60' is not a number"),
+            ({"rssi_dbm": True}, r"reads\[0\]\.rssi_dbm: True is not a number"),
+            ({"frequency_khz": "902750"}, r"reads\[0\]\.frequency_khz: '902750'"),
+            ({"frequency_khz": True}, r"reads\[0\]\.frequency_khz: True is not"),
+        ]
+        for values, error in cases:
+            with self.subTest(values=values):
+                with self.assertRaisesRegex(ValidationError, error):
+                    self._ingest([read(self.epc_product, seen, **values)])
+        self.assertEqual(self._counts(), before)
+        response = self._ingest(
+            [
+                read(
+                    self.epc_product,
+                    seen,
+                    count=2,
+                    antenna=None,
+                    rssi_dbm=-61,
+                    frequency_khz=902750.5,
+                ),
+                {
+                    "epc": self.epc_product,
+                    "first_seen": "2025-03-01T10:00:10Z",
+                    "last_seen": "2025-03-01T10:00:20Z",
+                    "rssi_dbm": -55.5,
+                },
+            ]
+        )
+        self.assertEqual(response["accepted"], 1)
+        row = self._reads(self.epc_product)
+        self.assertEqual(row.read_count, 3)
+        self.assertEqual(row.rssi_dbm, -55.5)
+        self.assertEqual(str(row.first_seen), "2025-03-01 10:00:00")
+        self.assertEqual(str(row.last_seen), "2025-03-01 10:00:20")
+
     def test_ingestion_is_set_based(self):
         def count_queries(size, start):
             reads = [sgtin("012345", str(n)) for n in range(start, start + size)]
