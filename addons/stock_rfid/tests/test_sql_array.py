@@ -33,3 +33,14 @@ class TestSqlArray(TransactionCase):
         for escaped in (['a"b', "c"], ["c\\d", "e"]):
             self.assertEqual(self._round_trip(escaped, "varchar"), escaped)
         self.assertEqual(literal(iter([1, None])), "{1,NULL}")
+
+    def test_repeated_datetimes_round_trip(self):
+        """The times of a batch repeat (kept to the second): each is written
+        once, in place, whatever their order."""
+        first, second = datetime(2025, 3, 1, 10, 0, 30), datetime(2025, 3, 1, 10, 1)
+        moments = [first, second, first, first, second, first]
+        self.assertEqual(self._round_trip(moments, "timestamp"), moments)
+        self.assertEqual(
+            literal(moments[:3]),
+            '{"2025-03-01 10:00:30","2025-03-01 10:01:00","2025-03-01 10:00:30"}',
+        )
