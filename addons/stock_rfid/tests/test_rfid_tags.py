@@ -5,6 +5,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stock_rfid.lib import epc
+from odoo.addons.stock_rfid.models.stock_rfid_tag import TAG_FILLFACTOR
 
 from .common import RfidCommon, sgtin
 
@@ -96,3 +97,12 @@ class TestRfidTags(RfidCommon):
         few = count_queries([sgtin("012345", str(n)) for n in range(2)])
         many = count_queries([sgtin("012345", str(n)) for n in range(100, 190)])
         self.assertEqual(few, many)
+
+    def test_register_pages_leave_room_for_sighting_updates(self):
+        """The tag table is created with free space on its pages, so that
+        the gateway's updates of the last sight stay on their page."""
+        self.env.cr.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = 'stock_rfid_tag'::regclass"
+        )
+        self.assertIn(f"fillfactor={TAG_FILLFACTOR}", self.env.cr.fetchone()[0])
+        self.assertLess(TAG_FILLFACTOR, 100)
