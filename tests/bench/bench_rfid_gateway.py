@@ -54,7 +54,7 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -333,26 +333,43 @@ def start_server(args, port):
     raise SystemExit("Odoo did not start")
 
 
+@contextmanager
+def bench_company(registry, reader_id, label):
+    """(environment, reader, a new company) of a transaction rolled
+    back after the block: the rows written meanwhile are not kept."""
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env["res.company"].create({"name": f"{label} bench {uuid.uuid4()}"})
+        env.flush_all()
+        try:
+            yield env, env["stock.rfid.reader"].browse(reader_id), company
+        finally:
+            cr.rollback()
+
+
+def decode_run(epc_codec, reads):
+    """({epc: Epc} of the decodable reads, [(read, EpcError)] of the
+    others)."""
+    good, bad = {}, []
+    for read in reads:
+        try:
+            good.setdefault(read["epc"], epc_codec.decode(read["epc"]))
+        except epc_codec.EpcError as error:
+            bad.append((read, error))
+    return good, bad
+
+
 def orm_reads_per_second(registry, reader_id, runs, known=False):
     """Reads/s of a plain ORM create of the rows the gateway writes, in a
     company of their own (the gateway registered the same EPCs), rolled
     back; with ``known``, the tags the gateway registered are searched by
     EPC and their last sight written instead of new tags created."""
     epc_codec = load_codec()
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        reader = env["stock.rfid.reader"].browse(reader_id)
-        company = env["res.company"].create({"name": f"ORM bench {uuid.uuid4()}"})
-        env.flush_all()
+    with bench_company(registry, reader_id, "ORM") as (env, reader, company):
         total, start = 0, time.perf_counter()
         for reads in runs:
             total += len(reads)
-            good, bad = {}, []
-            for read in reads:
-                try:
-                    good.setdefault(read["epc"], epc_codec.decode(read["epc"]))
-                except epc_codec.EpcError as error:
-                    bad.append((read, error))
+            good, bad = decode_run(epc_codec, reads)
             Tag = env["stock.rfid.tag"]
             now = odoo.fields.Datetime.now()
             if known:
@@ -409,7 +426,6 @@ def orm_reads_per_second(registry, reader_id, runs, known=False):
             )
             env.flush_all()
         seconds = time.perf_counter() - start
-        cr.rollback()
     return total / seconds
 
 
@@ -430,20 +446,12 @@ def sql_reads_per_second(registry, reader_id, runs, product_of, known=False):
     aggregates, matches and answers over HTTP."""
     epc_codec = load_codec()
     literal = importlib.import_module("odoo.addons.stock_rfid.lib.sql_array").literal
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        reader = env["stock.rfid.reader"].browse(reader_id)
-        company = env["res.company"].create({"name": f"SQL bench {uuid.uuid4()}"})
-        env.flush_all()
+    with bench_company(registry, reader_id, "SQL") as (env, reader, company):
+        cr = env.cr
         total, start = 0, time.perf_counter()
         for reads in runs:
             total += len(reads)
-            good, bad = {}, []
-            for read in reads:
-                try:
-                    good.setdefault(read["epc"], epc_codec.decode(read["epc"]))
-                except epc_codec.EpcError as error:
-                    bad.append((read, error))
+            good, bad = decode_run(epc_codec, reads)
             now = odoo.fields.Datetime.now()
             batch = env["stock.rfid.read.batch"].create(
                 {
@@ -478,7 +486,6 @@ def sql_reads_per_second(registry, reader_id, runs, product_of, known=False):
                 ],
             )
         seconds = time.perf_counter() - start
-        cr.rollback()
     return total / seconds
 
 
