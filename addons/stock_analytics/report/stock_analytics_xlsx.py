@@ -175,9 +175,9 @@ class StockAnalyticsXlsx(models.AbstractModel):
         by id (filled chunk by chunk, see ``_update_names``) with the model
         they come from. The methods are xlsxwriter's undecorated ones
         (``_write_number`` is what ``write_number`` calls once it has
-        checked whether its cell is given in A1 notation): a check per cell
-        that costs a tenth of an export of millions of cells, whose cells
-        are given by row and column."""
+        checked whether its cell is given in A1 notation): that check per
+        cell is 7 % of xlsxwriter's instructions per row of an export, whose
+        cells are all given by row and column."""
         writers = []
         for col, (key, __, kind) in enumerate(columns):
             if kind in NAMED:
