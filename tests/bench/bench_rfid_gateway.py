@@ -91,18 +91,23 @@ def free_port():
 
 def setup(registry, epc_codec, clients=1):
     """Readers (one per client) with their keys and products with GTINs,
-    committed: ([(reader id, identifier, key)], (product ids, references))."""
+    committed: ([(reader id, identifier, key)], (product ids, references,
+    {GTIN-14: product id}))."""
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         references = [f"9{index:05d}" for index in range(PRODUCTS)]
+        gtins = [
+            epc_codec.decode(sgtin(epc_codec, reference, 1)).gtin14
+            for reference in references
+        ]
         products = env["product.product"].create(
             [
                 {
                     "name": f"RFID bench {reference}",
                     "is_storable": True,
-                    "barcode": epc_codec.decode(sgtin(epc_codec, reference, 1)).gtin14,
+                    "barcode": gtin,
                 }
-                for reference in references
+                for reference, gtin in zip(references, gtins, strict=True)
             ]
         )
         readers = env["stock.rfid.reader"].create(
@@ -120,7 +125,7 @@ def setup(registry, epc_codec, clients=1):
                 (reader.id, reader.identifier, key)
                 for reader, key in zip(readers, keys, strict=True)
             ],
-            (products.ids, references),
+            (products.ids, references, dict(zip(gtins, products.ids, strict=True))),
         )
 
 
@@ -620,13 +625,10 @@ def main():
     epc_codec = load_codec()
     rng = random.Random(args.seed)
     vacuum(args.db)
-    readers, (product_ids, references) = setup(registry, epc_codec, args.clients)
+    readers, (product_ids, references, product_of) = setup(
+        registry, epc_codec, args.clients
+    )
     reader_ids = [reader[0] for reader in readers]
-    gtins = [
-        epc_codec.decode(sgtin(epc_codec, reference, 1)).gtin14
-        for reference in references
-    ]
-    product_of = dict(zip(gtins, product_ids, strict=True))
     serials = iter(range(rng.randrange(10**9), 2**38))
     server = None
     try:
