@@ -10,6 +10,8 @@ from ..lib import gc_pause, read_batch
 KEY_PREFIX_SIZE = 8  # characters of the key kept in clear to find its reader
 MANAGER_GROUP = "stock_rfid.group_rfid_manager"
 USER_GROUP = "stock_rfid.group_rfid_user"
+# Fields of a reader that the ingestion of its batch reads, fetched with its key
+INGEST_FIELDS = ("identifier", "company_id", "location_id")
 
 
 def hash_api_key(key):
@@ -98,12 +100,15 @@ class StockRfidReader(models.Model):
 
     @api.model
     def _authenticate(self, key):
-        """The active reader whose API key is ``key``, or an empty recordset.
-        Needs sudo: the gateway calls it before any user is known."""
+        """The active reader whose API key is ``key``, or an empty recordset,
+        with the fields that the ingestion of its batch reads (one query per
+        batch saved). Needs sudo: the gateway calls it before any user is
+        known."""
         if not key or len(key) <= KEY_PREFIX_SIZE:
             return self.browse()
         candidates = self.search_fetch(
-            [("api_key_prefix", "=", key[:KEY_PREFIX_SIZE])], ["api_key_hash"]
+            [("api_key_prefix", "=", key[:KEY_PREFIX_SIZE])],
+            ["api_key_hash", *INGEST_FIELDS],
         )
         digest = hash_api_key(key)
         return candidates.filtered(

@@ -1,6 +1,8 @@
 import uuid
 from functools import partial
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
@@ -58,11 +60,17 @@ class TestRfidConcurrency(TransactionCase):
         }
 
     def test_same_batch_in_two_transactions(self):
+        """The later insert of the batch is a serialization failure, which
+        Odoo retries (no unique violation, which it would not), and the
+        retry answers with the first response."""
         payload = self._payload([{"epc": self.epc_hex}, {"epc": "XYZ"}])
         env_1, env_2 = self.envs
         env_1.cr.execute("SELECT 1")  # its snapshot predates the other commit
         first = self._ingest(env_2, payload)
         env_2.cr.commit()
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            self._ingest(env_1, payload)
+        env_1.cr.rollback()  # as Odoo does before it retries
         second = self._ingest(env_1, payload)
         env_1.cr.commit()
         self.assertEqual(second, first)

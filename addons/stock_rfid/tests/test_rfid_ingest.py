@@ -316,6 +316,29 @@ class TestRfidIngest(RfidCommon):
         count_queries(1, 0)  # warm-up
         self.assertEqual(count_queries(2, 10), count_queries(90, 100))
 
+    def test_queries_per_batch(self):
+        """A batch of tags seen first costs 11 queries: the reader, the batch
+        INSERT, the company's read window, the antennas, the tags by EPC,
+        the products and lots they match, the tag INSERT, the read INSERT,
+        the dock portals and the batch's counts (no lookup of earlier
+        reads: new tags have none). Read again within the window: 10, the
+        tag and read UPDATEs for the tag and read INSERTs, and the recent
+        reads instead of the products and lots."""
+        reader = self.reader.sudo()
+
+        def count_queries(reads):
+            payload = self._payload(reads, reader=reader)
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            reader._ingest_payload(payload)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        count_queries([sgtin("012345", "1")])  # warm-up
+        reads = [sgtin("012345", str(n)) for n in range(10, 20)]
+        self.assertEqual(count_queries(reads), 11)
+        self.assertEqual(count_queries(reads), 10)
+
     def test_key_is_stored_hashed(self):
         key = self.api_key
         self.assertEqual(
