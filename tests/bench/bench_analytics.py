@@ -176,6 +176,10 @@ GENERATED_TABLES = (
     "stock_valuation_layer",
     "stock_quant",
     "sale_order_line",
+    # the order of the sale lines: statistics that predate it (a template
+    # database's) made a merge join on it look like it would stop early, and
+    # the sales trend queries, report and floor, pick loops twice as slow
+    "sale_order",
 )
 
 
@@ -368,7 +372,7 @@ def insert_sale_lines(env, products):
             products=products.ids,
         )
     )
-    env.cr.execute("ANALYZE stock_move, sale_order_line")
+    env.cr.execute("ANALYZE stock_move, sale_order_line, sale_order")
     link_sale_lines(env)
 
 
