@@ -53,23 +53,30 @@ class StockAnalyticsDeadStock(models.AbstractModel):
         costs are read from the valuation layers of the report's product
         filters (``layer_products``), not of an IN over the stock on hand,
         whose products PostgreSQL cannot count: it then probed the layers
-        one product at a time, a random heap read per layer."""
+        one product at a time, a random heap read per layer. They join the
+        quants before these are grouped, whose rows PostgreSQL counts, not
+        the grouped rows, which it underestimates (a third of them at 5
+        million moves): it sorted those again for a merge join with the
+        costs (2.6 s instead of 2.2 s)."""
         return SQL(
             """
             WITH scope AS (%(scope)s),
+            unit_cost AS (%(unit_cost)s),
             onhand AS (
                 SELECT q.product_id, q.location_id, s.company_id,
-                       SUM(q.quantity) AS quantity, MIN(q.in_date) AS in_date
+                       SUM(q.quantity) AS quantity, MIN(q.in_date) AS in_date,
+                       MIN(uc.cost) AS cost
                   FROM stock_quant q JOIN scope s ON s.location_id = q.location_id
+             LEFT JOIN unit_cost uc ON uc.product_id = q.product_id
+                                   AND uc.company_id = s.company_id
                  WHERE %(products)s
               GROUP BY q.product_id, q.location_id, s.company_id
                 HAVING SUM(q.quantity) > 0
               ORDER BY q.product_id, q.location_id
-            ),
-            unit_cost AS (%(unit_cost)s)
+            )
             SELECT o.product_id, o.location_id, loc.warehouse_id,
                    o.quantity::float8 AS quantity,
-                   (o.quantity * COALESCE(uc.cost, 0))::float8 AS value,
+                   (o.quantity * COALESCE(o.cost, 0))::float8 AS value,
                    lo.date AS last_outgoing_date,
                    %(today)s::date - %(last)s::date AS idle_days
               FROM onhand o
@@ -82,8 +89,6 @@ class StockAnalyticsDeadStock(models.AbstractModel):
                    AND sml.state = 'done'
                    AND sml.location_dest_id <> sml.location_id
                    ) lo ON TRUE
-         LEFT JOIN unit_cost uc ON uc.product_id = o.product_id
-                               AND uc.company_id = o.company_id
              WHERE %(today)s::date - %(last)s::date >= %(days)s
           ORDER BY idle_days DESC, o.product_id, o.location_id
             """,
